@@ -1,0 +1,101 @@
+# Tern build.  `make` -> build/tern.elf, `make iso` -> build/tern.iso,
+# `make run` boots it, `make test` runs every test (README.md).
+
+BUILD   := build
+.SECONDEXPANSION:
+CC      := gcc
+NASM    := nasm
+LD      := ld
+
+# Hypervisor: freestanding C in the x86-64 kernel code model (it runs in
+# the top 2 GiB, see linker.ld), no SSE (guest state is not ours to
+# clobber), frame pointers for the crash dump's backtrace.
+KCFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie -mcmodel=kernel \
+	   -mno-red-zone -mgeneral-regs-only -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-optimize-sibling-calls \
+	   -fno-stack-protector -fno-asynchronous-unwind-tables -fno-builtin-printf \
+	   -Wall -Wextra -Werror -I. -MMD -MP
+KLDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments -T linker.ld
+NASMFLAGS := -f elf64 -I.
+
+KDIRS   := boot arch/x86 core lib mm vmx guest
+KSRCS   := $(sort $(foreach d,$(KDIRS),$(wildcard $(d)/*.c)))
+KASM    := $(sort $(foreach d,$(KDIRS),$(wildcard $(d)/*.asm)))
+KOBJS   := $(patsubst %.c,$(BUILD)/k/%.o,$(KSRCS)) $(patsubst %.asm,$(BUILD)/k/%.asm.o,$(KASM))
+
+# Host unit tests: each tests/test_X.c with the pure modules it tests,
+# under AddressSanitizer and UndefinedBehaviorSanitizer.
+HCFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-format-truncation \
+	   -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -I.
+TEST_DEPS_frame     := mm/frame.c
+TEST_DEPS_mb2       := boot/mb2.c
+TEST_DEPS_format    := lib/format.c
+TEST_DEPS_cmdline   := lib/cmdline.c
+TEST_DEPS_memmap    := mm/memmap.c
+TEST_DEPS_pagetable := mm/pagetable.c
+TEST_DEPS_acpi      := arch/x86/acpi_s5.c
+TEST_DEPS_ksyms     := core/ksyms.c
+TESTS   := $(patsubst tests/test_%.c,%,$(wildcard tests/test_*.c))
+TEST_BINS := $(addprefix $(BUILD)/tests/test_,$(TESTS))
+
+# Guests: test guests and examples, built as multiboot (v1) ELF32 kernels.
+include guest/tests/guests.mk
+
+.PHONY: all iso run test unit-tests bench deps clean
+all: $(BUILD)/tern.elf
+
+$(BUILD)/k/%.o: %.c Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) -c $< -o $@
+
+$(BUILD)/k/%.asm.o: %.asm boot/layout.inc Makefile
+	@mkdir -p $(dir $@)
+	$(NASM) $(NASMFLAGS) $< -o $@
+
+# Two-pass link so the image carries its own symbol table: pass 1 has an
+# empty table, pass 2 the table of pass 1.  The table sits in .rodata,
+# after .text, so function addresses cannot move between the passes; the
+# cmp proves it.
+$(BUILD)/ksyms_empty.c: scripts/gensyms.sh
+	@mkdir -p $(BUILD)
+	scripts/gensyms.sh --empty > $@
+$(BUILD)/tern.pass1.elf: $(KOBJS) $(BUILD)/k/ksyms_empty.o linker.ld
+	$(LD) $(KLDFLAGS) -o $@ $(KOBJS) $(BUILD)/k/ksyms_empty.o
+$(BUILD)/ksyms.c: $(BUILD)/tern.pass1.elf scripts/gensyms.sh
+	scripts/gensyms.sh $< > $@
+$(BUILD)/k/ksyms_empty.o: $(BUILD)/ksyms_empty.c
+	$(CC) $(KCFLAGS) -c $< -o $@
+$(BUILD)/k/ksyms.o: $(BUILD)/ksyms.c
+	$(CC) $(KCFLAGS) -c $< -o $@
+$(BUILD)/tern.elf: $(KOBJS) $(BUILD)/k/ksyms.o linker.ld
+	$(LD) $(KLDFLAGS) -o $@ $(KOBJS) $(BUILD)/k/ksyms.o
+	@nm -n $(BUILD)/tern.pass1.elf | awk '$$2 ~ /^[tT]$$/' > $(BUILD)/syms.pass1
+	@nm -n $@ | awk '$$2 ~ /^[tT]$$/' > $(BUILD)/syms.pass2
+	@cmp -s $(BUILD)/syms.pass1 $(BUILD)/syms.pass2 || { echo "symbol addresses moved between link passes"; exit 1; }
+	@grub-file --is-x86-multiboot2 $@ || { echo "$@ is not a multiboot2 image"; exit 1; }
+
+iso: $(BUILD)/tern.iso
+$(BUILD)/tern.iso: $(BUILD)/tern.elf $(GUEST_ELFS) scripts/mkiso.sh
+	scripts/mkiso.sh $@ "" $(DEFAULT_GUESTS)
+
+run: deps iso
+	scripts/run.sh $(BUILD)/tern.iso $(EMU)
+
+$(BUILD)/tests/test_%: tests/test_%.c tests/test.h $$(TEST_DEPS_$$*)
+	@mkdir -p $(dir $@)
+	$(CC) $(HCFLAGS) $< $(TEST_DEPS_$*) -o $@
+
+unit-tests: $(TEST_BINS)
+
+test: deps all unit-tests $(GUEST_ELFS)
+	scripts/test.sh
+
+bench: deps all $(GUEST_ELFS)
+	scripts/bench.sh
+
+deps:
+	@scripts/deps.sh
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD)/k -name '*.d' 2>/dev/null)

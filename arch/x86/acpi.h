@@ -1,0 +1,13 @@
+/* The ACPI tables Tern reads: RSDP -> RSDT/XSDT -> FADT -> DSDT, for the
+ * S5 power-off registers. */
+#ifndef TERN_ARCH_X86_ACPI_H
+#define TERN_ARCH_X86_ACPI_H
+
+#include <stddef.h>
+
+/* rsdp: the copy from the multiboot2 info, or NULL to scan the BIOS
+ * areas.  Reports what it found, registers S5 with power.c; returns 0 or
+ * -1 (power-off then falls back to the other methods). */
+int acpi_init(const void *rsdp);
+
+#endif

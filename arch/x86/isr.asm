@@ -1,0 +1,60 @@
+; Exception entry stubs for vectors 0-31.  Each pushes a dummy error code
+; where the CPU pushes none (SDM Vol. 3A 6.13 "Error Code"), then the
+; vector, saves the GPRs in struct trap_frame order and calls
+; exception_dispatch(frame), which prints the crash dump and never returns.
+
+extern exception_dispatch
+global isr_stub_table
+
+section .text
+bits 64
+
+%macro STUB 1
+isr_stub_%1:
+%if %1 = 8 || (%1 >= 10 && %1 <= 14) || %1 = 17 || %1 = 21 || %1 = 29 || %1 = 30
+	; The CPU already pushed an error code.
+%else
+	push 0
+%endif
+	push %1
+	jmp isr_common
+%endmacro
+
+%assign v 0
+%rep 32
+	STUB v
+%assign v v + 1
+%endrep
+
+isr_common:
+	push rax
+	push rbx
+	push rcx
+	push rdx
+	push rsi
+	push rdi
+	push rbp
+	push r8
+	push r9
+	push r10
+	push r11
+	push r12
+	push r13
+	push r14
+	push r15
+	mov rdi, rsp
+	and rsp, -16                    ; SysV ABI stack alignment for the call
+	call exception_dispatch
+.hang:
+	cli
+	hlt
+	jmp .hang
+
+section .rodata
+align 8
+isr_stub_table:
+%assign v 0
+%rep 32
+	dq isr_stub_ %+ v
+%assign v v + 1
+%endrep

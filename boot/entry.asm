@@ -1,0 +1,244 @@
+; 32-bit entry from a multiboot2 boot loader, up to the jump into C.
+;
+; State on entry (Multiboot2 spec 3.3): protected mode, paging off,
+; EAX = 0x36D76289, EBX = physical address of the boot information,
+; no usable stack.  We check the magic and long-mode support, build
+; page tables that map the first 4 GiB twice (identity, for this code
+; and the boot information; and at KERNEL_VMA, for the C hypervisor),
+; turn on long mode (SDM Vol. 3A 10.8.5 "Initializing IA-32e Mode")
+; and call kmain(magic, info_phys) on the hypervisor's boot stack.
+; mm/paging.c later replaces these tables with the final ones.
+
+%include "boot/layout.inc"
+
+COM1            equ 0x3F8
+CR0_PE          equ 1 << 0
+CR0_WP          equ 1 << 16
+CR0_PG          equ 1 << 31
+CR4_PAE         equ 1 << 5
+MSR_EFER        equ 0xC0000080
+EFER_LME        equ 1 << 8
+EFER_NXE        equ 1 << 11
+PTE_P           equ 1 << 0
+PTE_W           equ 1 << 1
+PTE_PS          equ 1 << 7
+MB2_LOADER_MAGIC equ 0x36D76289
+
+extern kmain
+
+global _start
+global boot_pdpt_high
+global boot_stack_top
+
+section .boot.text progbits alloc exec nowrite
+bits 32
+_start:
+	cli
+	cld
+	mov esi, eax                    ; keep magic and info pointer
+	mov edi, ebx
+	mov esp, boot_stack_top - KERNEL_VMA
+
+	call serial_init
+	cmp esi, MB2_LOADER_MAGIC
+	jne .not_multiboot2
+	call has_long_mode
+	test eax, eax
+	jz .no_long_mode
+
+	call build_page_tables
+	call enter_long_mode
+	lgdt [boot_gdt_ptr]
+	jmp 0x08:long_mode_low
+
+.not_multiboot2:
+	mov ebx, msg_not_mb2
+	jmp fail32
+.no_long_mode:
+	mov ebx, msg_no_lm
+	jmp fail32
+
+; Print the NUL-terminated string at EBX on COM1 and halt for good.
+fail32:
+	call serial_puts
+.halt:
+	cli
+	hlt
+	jmp .halt
+
+; 115200 8N1, FIFOs on: the same settings arch/x86/uart16550.c uses.
+serial_init:
+	mov dx, COM1 + 1
+	xor al, al
+	out dx, al                      ; no interrupts
+	mov dx, COM1 + 3
+	mov al, 0x80
+	out dx, al                      ; DLAB on
+	mov dx, COM1 + 0
+	mov al, 1
+	out dx, al                      ; divisor 1 = 115200 baud
+	mov dx, COM1 + 1
+	xor al, al
+	out dx, al
+	mov dx, COM1 + 3
+	mov al, 0x03
+	out dx, al                      ; 8N1, DLAB off
+	mov dx, COM1 + 2
+	mov al, 0x07
+	out dx, al                      ; FIFOs on and cleared
+	ret
+
+serial_puts:
+.next:
+	mov al, [ebx]
+	test al, al
+	jz .done
+	mov ah, al
+	mov dx, COM1 + 5
+.wait:
+	in al, dx
+	test al, 0x20                   ; transmitter holding register empty
+	jz .wait
+	mov dx, COM1
+	mov al, ah
+	out dx, al
+	inc ebx
+	jmp .next
+.done:
+	ret
+
+; EAX = 1 when CPUID exists and reports long mode (CPUID.80000001H:EDX[29]).
+has_long_mode:
+	pushfd
+	pop eax
+	mov ecx, eax
+	xor eax, 1 << 21                ; EFLAGS.ID toggles only if CPUID exists
+	push eax
+	popfd
+	pushfd
+	pop eax
+	push ecx
+	popfd
+	xor eax, ecx
+	jz .no
+	mov eax, 0x80000000
+	cpuid
+	cmp eax, 0x80000001
+	jb .no
+	mov eax, 0x80000001
+	cpuid
+	test edx, 1 << 29
+	jz .no
+	mov eax, 1
+	ret
+.no:
+	xor eax, eax
+	ret
+
+; PML4[0]   -> boot_pdpt_low  -> boot_pd[0..3]: identity map of 0..4 GiB
+; PML4[511] -> boot_pdpt_high -> entries 510, 511 = boot_pd[0], [1]:
+;              KERNEL_VMA.. maps physical 0..2 GiB.
+; All with 2 MiB pages.  The tables live in .bss, already zeroed by the
+; loader (ELF segments' memsz beyond filesz are zero-filled).
+build_page_tables:
+	mov eax, boot_pdpt_low - KERNEL_VMA
+	or eax, PTE_P | PTE_W
+	mov [boot_pml4 - KERNEL_VMA], eax
+	mov eax, boot_pdpt_high - KERNEL_VMA
+	or eax, PTE_P | PTE_W
+	mov [boot_pml4 - KERNEL_VMA + 511 * 8], eax
+
+	xor ecx, ecx                    ; four page directories
+.pdpt:
+	mov eax, ecx
+	shl eax, 12
+	add eax, boot_pd - KERNEL_VMA
+	or eax, PTE_P | PTE_W
+	mov [boot_pdpt_low - KERNEL_VMA + ecx * 8], eax
+	inc ecx
+	cmp ecx, 4
+	jb .pdpt
+	mov eax, [boot_pdpt_low - KERNEL_VMA]
+	mov [boot_pdpt_high - KERNEL_VMA + 510 * 8], eax
+	mov eax, [boot_pdpt_low - KERNEL_VMA + 8]
+	mov [boot_pdpt_high - KERNEL_VMA + 511 * 8], eax
+
+	xor ecx, ecx                    ; 2048 PDEs of 2 MiB each
+.pde:
+	mov eax, ecx
+	shl eax, 21
+	or eax, PTE_P | PTE_W | PTE_PS
+	mov edx, ecx
+	shr edx, 11                     ; bits 32+ of the address (always 0 here)
+	mov [boot_pd - KERNEL_VMA + ecx * 8], eax
+	mov [boot_pd - KERNEL_VMA + ecx * 8 + 4], edx
+	inc ecx
+	cmp ecx, 2048
+	jb .pde
+	ret
+
+enter_long_mode:
+	mov eax, cr4
+	or eax, CR4_PAE
+	mov cr4, eax
+	mov eax, boot_pml4 - KERNEL_VMA
+	mov cr3, eax
+	mov ecx, MSR_EFER
+	rdmsr
+	or eax, EFER_LME | EFER_NXE
+	wrmsr
+	mov eax, cr0
+	or eax, CR0_PG | CR0_PE | CR0_WP
+	mov cr0, eax
+	ret
+
+bits 64
+long_mode_low:
+	mov ax, 0x10
+	mov ds, ax
+	mov es, ax
+	mov ss, ax
+	xor ax, ax
+	mov fs, ax
+	mov gs, ax
+	mov rax, long_mode_high
+	jmp rax
+
+section .text
+long_mode_high:
+	mov rsp, boot_stack_top
+	xor ebp, ebp                    ; ends the frame-pointer backtrace
+	xchg esi, edi                   ; kmain(magic = RDI, info_phys = RSI)
+	call kmain
+.hang:
+	cli
+	hlt
+	jmp .hang
+
+section .boot.data progbits alloc noexec write
+align 16
+; Temporary GDT: null, 64-bit code, data.  arch/x86/gdt.c installs the
+; real one (with the TSS) from C.
+boot_gdt:
+	dq 0
+	dq 0x00AF9A000000FFFF           ; code: L=1, P=1, DPL 0, execute/read
+	dq 0x00CF92000000FFFF           ; data: P=1, DPL 0, read/write
+boot_gdt_end:
+boot_gdt_ptr:
+	dw boot_gdt_end - boot_gdt - 1
+	dd boot_gdt
+
+msg_not_mb2: db "tern: not started by a multiboot2 boot loader (bad magic in EAX); halting", 13, 10, 0
+msg_no_lm:   db "tern: this CPU has no long mode (CPUID.80000001H:EDX[29] = 0); Tern needs x86-64; halting", 13, 10, 0
+
+; Boot page tables and stack (.bss: zeroed by the loader, linked at
+; KERNEL_VMA, so the 32-bit code above subtracts KERNEL_VMA).
+section .bss
+align 4096
+boot_pml4:      resb 4096
+boot_pdpt_low:  resb 4096
+boot_pdpt_high: resb 4096
+boot_pd:        resb 4 * 4096
+align 16
+boot_stack:     resb 32768
+boot_stack_top:

@@ -1,0 +1,356 @@
+/*
+ * Validating multiboot2 boot information parser (see mb2.h).
+ *
+ * Section numbers refer to the GRUB "Multiboot2 Specification version
+ * 2.0", section 3.6 "Boot information".  Pure code, no libc: compiled
+ * freestanding into the hypervisor and on the host for unit tests.
+ *
+ * Every read goes through rd8/rd32/rd64 with an offset that has already
+ * been checked against the parse bound (min(total_size, limit)), so a
+ * malformed or truncated structure can never make us read past it.
+ */
+#include "boot/mb2.h"
+
+#include <stdarg.h>
+
+#include "lib/format.h"
+
+/* Spec 3.6.2: 8-byte fixed part, 8-byte tag headers, 8-byte alignment. */
+#define MB2_FIXED_SIZE 8u
+#define MB2_TAG_HDR 8u
+#define MB2_ALIGN 8u
+
+/* Tag types (spec 3.6.2 - 3.6.17). */
+#define MB2_TAG_END 0u
+#define MB2_TAG_CMDLINE 1u
+#define MB2_TAG_LOADER_NAME 2u
+#define MB2_TAG_MODULE 3u
+#define MB2_TAG_MMAP 6u
+#define MB2_TAG_ACPI_OLD 14u
+#define MB2_TAG_ACPI_NEW 15u
+
+/* Spec 3.6.6: header + mod_start + mod_end, then the string. */
+#define MB2_MODULE_HDR 16u
+/* Spec 3.6.8: header + entry_size + entry_version, then the entries;
+ * each entry is base_addr u64, length u64, type u32, reserved u32. */
+#define MB2_MMAP_HDR 16u
+#define MB2_MMAP_ENTRY_MIN 24u
+
+/* The one static buffer: the reason for the last failure. */
+static char mb2_err_buf[160];
+
+/* Parse state: the buffer and the bound no read may cross. */
+struct mb2_cursor {
+	const unsigned char *base;
+	uint32_t end;           /* total_size, already checked <= limit */
+	int have_cmdline, have_loader_name, have_mmap;
+	const void *rsdp_old, *rsdp_new;
+};
+
+/* ---- little-endian reads inside the checked bound ---- */
+
+static uint32_t rd32(const struct mb2_cursor *c, uint32_t off)
+{
+	const unsigned char *p = c->base + off;
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+static uint64_t rd64(const struct mb2_cursor *c, uint32_t off)
+{
+	return (uint64_t)rd32(c, off) | (uint64_t)rd32(c, off + 4) << 32;
+}
+
+/* Length of the string at [off, off + max), or max if no NUL. */
+static uint32_t bounded_strnlen(const struct mb2_cursor *c, uint32_t off,
+				uint32_t max)
+{
+	uint32_t n = 0;
+	while (n < max && c->base[off + n] != 0)
+		n++;
+	return n;
+}
+
+/* ---- errors ---- */
+
+__attribute__((format(printf, 2, 3)))
+static int fail(const char **err, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	kvsnprintf(mb2_err_buf, sizeof mb2_err_buf, fmt, ap);
+	va_end(ap);
+	if (err)
+		*err = mb2_err_buf;
+	return -1;
+}
+
+/* The empty result: what *out holds before parsing and after failure.
+ * Only scalars are written so no memset is needed freestanding. */
+static void info_reset(struct mb2_info *out)
+{
+	out->total_size = 0;
+	out->cmdline = "";
+	out->loader_name = "";
+	out->mmap_count = 0;
+	out->module_count = 0;
+	out->rsdp = NULL;
+	out->rsdp_len = 0;
+	out->rsdp_revision = 0;
+}
+
+/* ---- tag handlers: `off` is the tag start, `size` its checked size
+ * (>= 8 and within the bound) ---- */
+
+/* A NUL-terminated string filling the tag from `str_off` to its end
+ * (spec 3.6.5 command line, 3.6.9 boot loader name, 3.6.6 module). */
+static int parse_string(const struct mb2_cursor *c, uint32_t off,
+			uint32_t size, uint32_t str_off, const char **str,
+			const char **err)
+{
+	uint32_t max = size - (str_off - off);
+	if (bounded_strnlen(c, str_off, max) == max)
+		return fail(err, "multiboot2 info: tag type %u at offset 0x%x "
+			    "has a string not NUL-terminated within its %u "
+			    "bytes", rd32(c, off), off, size);
+	*str = (const char *)(c->base + str_off);
+	return 0;
+}
+
+/* Spec 3.6.5 (type 1) and 3.6.9 (type 2): u8[n] string. */
+static int parse_string_tag(struct mb2_cursor *c, uint32_t off,
+			    uint32_t size, int *seen, const char **str,
+			    const char **err)
+{
+	if (*seen)
+		return fail(err, "multiboot2 info: tag type %u at offset 0x%x "
+			    "is a duplicate", rd32(c, off), off);
+	*seen = 1;
+	return parse_string(c, off, size, off + MB2_TAG_HDR, str, err);
+}
+
+/* Spec 3.6.6 (type 3): u32 mod_start, u32 mod_end, u8[n] string. */
+static int parse_module(struct mb2_cursor *c, uint32_t off, uint32_t size,
+			struct mb2_info *out, const char **err)
+{
+	struct mb2_module *m;
+
+	if (size < MB2_MODULE_HDR + 1)
+		return fail(err, "multiboot2 info: module tag at offset 0x%x "
+			    "has size %u, too small for its fields and string",
+			    off, size);
+	if (out->module_count >= MB2_MAX_MODULES)
+		return fail(err, "multiboot2 info: more than %u module tags "
+			    "(at offset 0x%x)", MB2_MAX_MODULES, off);
+	m = &out->modules[out->module_count];
+	m->start = rd32(c, off + 8);
+	m->end = rd32(c, off + 12);
+	if (m->end < m->start)
+		return fail(err, "multiboot2 info: module tag at offset 0x%x "
+			    "ends at 0x%x, before its start 0x%x",
+			    off, m->end, m->start);
+	if (parse_string(c, off, size, off + MB2_MODULE_HDR, &m->cmdline,
+			 err))
+		return -1;
+	out->module_count++;
+	return 0;
+}
+
+/* Spec 3.6.8 (type 6): u32 entry_size, u32 entry_version, then entries
+ * of u64 base_addr, u64 length, u32 type, u32 reserved.  entry_size is a
+ * multiple of 8 so a later version may grow the entries; we read only
+ * the fields above and ignore entry_version. */
+static int parse_mmap(struct mb2_cursor *c, uint32_t off, uint32_t size,
+		      struct mb2_info *out, const char **err)
+{
+	uint32_t entry_size, body, count, i;
+
+	if (c->have_mmap)
+		return fail(err, "multiboot2 info: memory map tag at offset "
+			    "0x%x is a duplicate", off);
+	c->have_mmap = 1;
+	if (size < MB2_MMAP_HDR)
+		return fail(err, "multiboot2 info: memory map tag at offset "
+			    "0x%x has size %u, smaller than its %u-byte header",
+			    off, size, MB2_MMAP_HDR);
+	entry_size = rd32(c, off + 8);
+	if (entry_size < MB2_MMAP_ENTRY_MIN || entry_size % 8 != 0)
+		return fail(err, "multiboot2 info: memory map tag at offset "
+			    "0x%x has entry_size %u (need a multiple of 8, "
+			    ">= %u)", off, entry_size, MB2_MMAP_ENTRY_MIN);
+	body = size - MB2_MMAP_HDR;
+	if (body % entry_size != 0)
+		return fail(err, "multiboot2 info: memory map tag at offset "
+			    "0x%x: %u bytes of entries is not a multiple of "
+			    "entry_size %u", off, body, entry_size);
+	count = body / entry_size;
+	if (count > MB2_MAX_MMAP)
+		return fail(err, "multiboot2 info: memory map tag at offset "
+			    "0x%x has %u entries, more than %u",
+			    off, count, MB2_MAX_MMAP);
+	for (i = 0; i < count; i++) {
+		uint32_t e = off + MB2_MMAP_HDR + i * entry_size;
+		struct mb2_mmap_entry *m = &out->mmap[i];
+		m->base = rd64(c, e);
+		m->len = rd64(c, e + 8);
+		m->type = rd32(c, e + 16);
+		/* Consumers compute the exclusive end base + len, so it
+		 * must be representable: reject ends at or past 2^64. */
+		if (m->len > UINT64_MAX - m->base)
+			return fail(err, "multiboot2 info: memory map entry %u "
+				    "(base 0x%llx length 0x%llx) does not end "
+				    "below 2^64", i,
+				    (unsigned long long)m->base,
+				    (unsigned long long)m->len);
+	}
+	out->mmap_count = count;
+	return 0;
+}
+
+/* Spec 3.6.16 (type 14, copy of the ACPI 1.0 RSDP, 20 bytes) and
+ * 3.6.17 (type 15, copy of the ACPI 2.0+ RSDP, 36 bytes). */
+static int parse_rsdp(struct mb2_cursor *c, uint32_t off, uint32_t size,
+		      uint32_t need, const void **slot, const char **err)
+{
+	if (*slot)
+		return fail(err, "multiboot2 info: tag type %u at offset 0x%x "
+			    "is a duplicate", rd32(c, off), off);
+	if (size - MB2_TAG_HDR < need)
+		return fail(err, "multiboot2 info: tag type %u at offset 0x%x "
+			    "has size %u, too small for a %u-byte RSDP",
+			    rd32(c, off), off, size, need);
+	*slot = c->base + off + MB2_TAG_HDR;
+	return 0;
+}
+
+static int parse_tag(struct mb2_cursor *c, uint32_t type, uint32_t off,
+		     uint32_t size, struct mb2_info *out, const char **err)
+{
+	switch (type) {
+	case MB2_TAG_CMDLINE:
+		return parse_string_tag(c, off, size, &c->have_cmdline,
+					&out->cmdline, err);
+	case MB2_TAG_LOADER_NAME:
+		return parse_string_tag(c, off, size, &c->have_loader_name,
+					&out->loader_name, err);
+	case MB2_TAG_MODULE:
+		return parse_module(c, off, size, out, err);
+	case MB2_TAG_MMAP:
+		return parse_mmap(c, off, size, out, err);
+	case MB2_TAG_ACPI_OLD:
+		return parse_rsdp(c, off, size, MB2_RSDP_V1_LEN, &c->rsdp_old,
+				  err);
+	case MB2_TAG_ACPI_NEW:
+		return parse_rsdp(c, off, size, MB2_RSDP_V2_LEN, &c->rsdp_new,
+				  err);
+	default:
+		/* Spec 3.6.2: unknown tags are skipped by their size. */
+		return 0;
+	}
+}
+
+/* Spec 3.6.2: walk the tags from offset 8 until the type-0, size-8 end
+ * tag.  Each tag's size is checked before anything in it is read. */
+static int walk_tags(struct mb2_cursor *c, struct mb2_info *out,
+		     const char **err)
+{
+	uint32_t off = MB2_FIXED_SIZE;
+
+	while (c->end - off >= MB2_TAG_HDR) {
+		uint32_t type = rd32(c, off);
+		uint32_t size = rd32(c, off + 4);
+
+		if (size < MB2_TAG_HDR)
+			return fail(err, "multiboot2 info: tag type %u at "
+				    "offset 0x%x has size %u, smaller than "
+				    "its header", type, off, size);
+		if (size > c->end - off)
+			return fail(err, "multiboot2 info: tag type %u at "
+				    "offset 0x%x has size %u, running past "
+				    "total_size %u", type, off, size, c->end);
+		if (type == MB2_TAG_END) {
+			if (size != MB2_TAG_HDR)
+				return fail(err, "multiboot2 info: end tag at "
+					    "offset 0x%x has size %u, not 8",
+					    off, size);
+			return 0;
+		}
+		if (parse_tag(c, type, off, size, out, err))
+			return -1;
+		/* Next tag at (size + 7) & ~7.  off >= 8 and size <=
+		 * end - off, so size + 7 cannot overflow; the padded size
+		 * may step past end, which means there is no end tag. */
+		size = (size + MB2_ALIGN - 1) & ~(MB2_ALIGN - 1);
+		if (size > c->end - off)
+			break;
+		off += size;
+	}
+	return fail(err, "multiboot2 info: no end tag (type 0, size 8) "
+		    "before total_size %u", c->end);
+}
+
+/* Spec 3.6.1/3.6.2: the fixed part and its total_size. */
+static int check_fixed(const void *info, size_t limit, uint32_t *total,
+		       const char **err)
+{
+	const unsigned char *p = info;
+
+	if (!info)
+		return fail(err, "multiboot2 info: NULL pointer");
+	if ((uintptr_t)info % MB2_ALIGN != 0)
+		return fail(err, "multiboot2 info: address %p is not 8-byte "
+			    "aligned", info);
+	if (limit < MB2_FIXED_SIZE + MB2_TAG_HDR)
+		return fail(err, "multiboot2 info: limit %zu is too small for "
+			    "the fixed part and an end tag", limit);
+	*total = (uint32_t)p[0] | (uint32_t)p[1] << 8 |
+		 (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+	if (*total < MB2_FIXED_SIZE + MB2_TAG_HDR)
+		return fail(err, "multiboot2 info: total_size %u leaves no "
+			    "room for the fixed part and an end tag", *total);
+	if (*total > limit)
+		return fail(err, "multiboot2 info: total_size %u is larger "
+			    "than the %zu bytes available (truncated)",
+			    *total, limit);
+	return 0;
+}
+
+static void finish(const struct mb2_cursor *c, struct mb2_info *out)
+{
+	out->total_size = c->end;
+	if (c->rsdp_new) {
+		out->rsdp = c->rsdp_new;
+		out->rsdp_len = MB2_RSDP_V2_LEN;
+		out->rsdp_revision = 2;
+	} else if (c->rsdp_old) {
+		out->rsdp = c->rsdp_old;
+		out->rsdp_len = MB2_RSDP_V1_LEN;
+		out->rsdp_revision = 0;
+	}
+}
+
+int mb2_parse(const void *info, size_t limit, struct mb2_info *out,
+	      const char **err)
+{
+	struct mb2_cursor c = { 0 };
+	uint32_t total = 0;
+
+	if (!out)
+		return fail(err, "multiboot2 info: NULL output structure");
+	info_reset(out);
+	if (check_fixed(info, limit, &total, err))
+		return -1;
+	c.base = info;
+	c.end = total;
+	if (walk_tags(&c, out, err))
+		goto bad;
+	if (!c.have_mmap) {
+		fail(err, "multiboot2 info: no memory map tag");
+		goto bad;
+	}
+	finish(&c, out);
+	return 0;
+bad:
+	info_reset(out);
+	return -1;
+}

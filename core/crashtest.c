@@ -1,0 +1,42 @@
+#include "core/crashtest.h"
+#include "core/log.h"
+#include "core/panic.h"
+#include "lib/string.h"
+
+#include <stdint.h>
+
+/* noinline keeps these frames in the backtrace the test checks. */
+__attribute__((noinline)) static void crash_page_fault(void)
+{
+	/* Low addresses are unmapped once paging_init() ran. */
+	*(volatile uint64_t *)0xdead000 = 1;
+}
+
+__attribute__((noinline)) static void crash_invalid_opcode(void)
+{
+	__asm__ volatile("ud2");
+}
+
+__attribute__((noinline)) static void crash_divide(void)
+{
+	volatile unsigned zero = 0;
+	volatile unsigned r = 1 / zero;
+	(void)r;
+}
+
+void crashtest_run(const char *kind)
+{
+	if (!kind[0])
+		return;
+	pr_info("crashtest: %s", kind);
+	if (!strcmp(kind, "pf"))
+		crash_page_fault();
+	else if (!strcmp(kind, "ud"))
+		crash_invalid_opcode();
+	else if (!strcmp(kind, "de"))
+		crash_divide();
+	else if (!strcmp(kind, "panic"))
+		panic("crashtest: deliberate panic");
+	else
+		pr_warn("crashtest: unknown kind '%s' (pf, ud, de, panic)", kind);
+}

@@ -1,0 +1,18 @@
+/* Hypervisor options from the multiboot2 command line (DESIGN.md 3). */
+#ifndef TERN_CORE_OPTIONS_H
+#define TERN_CORE_OPTIONS_H
+
+#include <stdint.h>
+
+struct options {
+	uint64_t quantum_us;     /* scheduler time slice: quantum=<ms> */
+	char crashtest[16];      /* crashtest=pf|ud|panic: deliberately crash */
+};
+
+extern struct options options;
+
+/* Parse the command line; unknown or malformed options are reported on
+ * the console and otherwise ignored. */
+void options_parse(const char *cmdline);
+
+#endif

@@ -1,0 +1,38 @@
+#include "mm/memmap.h"
+
+static uint64_t align_up(uint64_t v, uint64_t a)
+{
+	return (v + a - 1) & ~(a - 1);
+}
+
+/* The end of a reserved range overlapping [base, end), or 0 if none. */
+static uint64_t reserved_overlap(const struct mem_range *r, size_t n, uint64_t base, uint64_t end)
+{
+	for (size_t i = 0; i < n; i++)
+		if (r[i].base < end && base < r[i].end)
+			return r[i].end;
+	return 0;
+}
+
+uint64_t memmap_find_free(const struct mem_range *usable, size_t n_usable,
+			  const struct mem_range *reserved, size_t n_reserved,
+			  uint64_t size, uint64_t align, uint64_t min, uint64_t limit)
+{
+	uint64_t best = FRAME_NONE;
+
+	for (size_t i = 0; i < n_usable; i++) {
+		uint64_t end = usable[i].end < limit ? usable[i].end : limit;
+		uint64_t base = align_up(usable[i].base > min ? usable[i].base : min, align);
+
+		while (base < end && size <= end - base) {
+			uint64_t skip = reserved_overlap(reserved, n_reserved, base, base + size);
+			if (!skip) {
+				if (base < best)
+					best = base;
+				break;
+			}
+			base = align_up(skip, align);
+		}
+	}
+	return best;
+}

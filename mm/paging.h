@@ -1,0 +1,44 @@
+/*
+ * The hypervisor's own address space (docs/memory.md):
+ *   0xFFFF800000000000 + P   direct map of physical address P, for all
+ *                            of [0, max(4 GiB, end of RAM))
+ *   0xFFFFFFFF80000000 + P   the hypervisor image (linked there, loaded
+ *                            at physical 1 MiB)
+ * Nothing is mapped at low addresses once paging_init() has run, so a
+ * NULL dereference faults.
+ */
+#ifndef TERN_MM_PAGING_H
+#define TERN_MM_PAGING_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mm/frame.h"
+
+#define DIRECT_MAP_BASE 0xFFFF800000000000ull
+#define KERNEL_VMA      0xFFFFFFFF80000000ull
+
+/* 0 while the boot identity map is live, DIRECT_MAP_BASE afterwards. */
+extern uint64_t phys_map_offset;
+
+static inline void *phys_to_virt(uint64_t phys)
+{
+	return (void *)(phys + phys_map_offset);
+}
+
+static inline uint64_t virt_to_phys(const void *virt)
+{
+	uint64_t v = (uint64_t)virt;
+	return v >= KERNEL_VMA ? v - KERNEL_VMA : v - phys_map_offset;
+}
+
+/* Pages of page tables paging_init() needs for a direct map up to max_phys. */
+size_t paging_tables_needed(uint64_t max_phys);
+/* Build the final page tables in [pool, pool + pages * 4 KiB) (below
+ * 4 GiB, reached through the boot identity map) and switch to them. */
+void paging_init(uint64_t max_phys, uint64_t pool, size_t pages);
+/* First physical address the direct map does not cover. */
+uint64_t paging_direct_map_limit(void);
+uint64_t paging_root(void);
+
+#endif

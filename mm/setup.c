@@ -1,0 +1,103 @@
+#include "mm/setup.h"
+#include "core/log.h"
+#include "core/panic.h"
+#include "lib/string.h"
+#include "mm/memmap.h"
+#include "mm/paging.h"
+
+struct frame_alloc frames;
+
+extern char _image_phys_start[], _image_phys_end[];
+
+/* The first MiB holds the real-mode IVT, BDA, EBDA and BIOS: never ours
+ * to hand out (and the guest platform has nothing to do with it). */
+#define LOW_RESERVED_END (1ull << 20)
+#define MAX_RESERVED (MB2_MAX_MODULES + 8)
+
+struct boot_ranges {
+	struct mem_range usable[MB2_MAX_MMAP];
+	size_t n_usable;
+	struct mem_range reserved[MAX_RESERVED];
+	size_t n_reserved;
+};
+
+static void reserve(struct boot_ranges *b, uint64_t base, uint64_t end)
+{
+	if (b->n_reserved == MAX_RESERVED)
+		panic("mm: more than %d reserved ranges", MAX_RESERVED);
+	b->reserved[b->n_reserved++] = (struct mem_range){ base & ~0xFFFull, (end + 0xFFF) & ~0xFFFull };
+}
+
+static void collect(const struct mb2_info *info, uint64_t info_phys, struct boot_ranges *b,
+		    struct mm_summary *sum)
+{
+	*sum = (struct mm_summary){ 0 };
+	b->n_usable = b->n_reserved = 0;
+	for (size_t i = 0; i < info->mmap_count; i++) {
+		const struct mb2_mmap_entry *e = &info->mmap[i];
+		if (e->type != MB2_MMAP_AVAILABLE || !e->len)
+			continue;
+		b->usable[b->n_usable++] = (struct mem_range){ e->base, e->base + e->len };
+		sum->usable_bytes += e->len;
+		sum->usable_regions++;
+		if (e->base + e->len > sum->highest_usable)
+			sum->highest_usable = e->base + e->len;
+	}
+	reserve(b, 0, LOW_RESERVED_END);
+	reserve(b, (uint64_t)_image_phys_start, (uint64_t)_image_phys_end);
+	reserve(b, info_phys, info_phys + info->total_size);
+	for (size_t i = 0; i < info->module_count; i++)
+		reserve(b, info->modules[i].start, info->modules[i].end);
+}
+
+void mm_init(const struct mb2_info *info, uint64_t info_phys, struct mm_summary *sum)
+{
+	struct boot_ranges b;
+
+	collect(info, info_phys, &b, sum);
+	if (!sum->usable_bytes)
+		panic("mm: the boot memory map lists no available RAM");
+
+	/* One carve-out below 4 GiB (reachable through the boot identity
+	 * map) holds the page tables and the allocator's metadata. */
+	size_t table_pages = paging_tables_needed(sum->highest_usable);
+	size_t meta_bytes = (frame_meta_size(sum->highest_usable) + 0xFFF) & ~0xFFFull;
+	uint64_t need = table_pages * 4096 + meta_bytes;
+	uint64_t carve = memmap_find_free(b.usable, b.n_usable, b.reserved, b.n_reserved, need,
+					  4096, LOW_RESERVED_END, 1ull << 32);
+	if (carve == FRAME_NONE)
+		panic("mm: no %llu KiB below 4 GiB for page tables and frame metadata",
+		      (unsigned long long)(need >> 10));
+	reserve(&b, carve, carve + need);
+
+	paging_init(sum->highest_usable, carve, table_pages);
+
+	uint64_t meta_phys = carve + table_pages * 4096;
+	if (frame_init(&frames, b.usable, b.n_usable, b.reserved, b.n_reserved,
+		       phys_to_virt(meta_phys), meta_bytes))
+		panic("mm: frame metadata of %zu bytes too small", meta_bytes);
+	pr_debug("mm: %zu page-table pages and %zu KiB of frame metadata at 0x%llx",
+		 table_pages, meta_bytes >> 10, (unsigned long long)carve);
+}
+
+uint64_t frame_alloc_zeroed(unsigned order)
+{
+	uint64_t phys = frame_alloc(&frames, order);
+
+	if (phys != FRAME_NONE)
+		memset(phys_to_virt(phys), 0, (size_t)FRAME_SIZE << order);
+	return phys;
+}
+
+void mm_print_frames(void)
+{
+	pr_info("frames: %llu free (%llu MiB), %llu used, %llu managed",
+		(unsigned long long)frames.free_frames,
+		(unsigned long long)(frames.free_frames >> 8),
+		(unsigned long long)frames.used_frames,
+		(unsigned long long)frames.total_frames);
+	for (unsigned o = 0; o <= FRAME_MAX_ORDER; o++)
+		if (frames.free_blocks[o])
+			pr_debug("frames: order %2u (%6llu KiB): %llu free blocks", o,
+				 4ull << o, (unsigned long long)frames.free_blocks[o]);
+}

@@ -1,0 +1,125 @@
+#!/usr/bin/env python3
+"""Emulator tests: boot the real image with real guests and judge it.
+
+Each case builds an ISO (scripts/mkiso.sh), boots it in QEMU TCG or Bochs
+with a timeout, and checks the serial console and how the machine ended:
+  - QEMU: the exit status is (value written to isa-debug-exit << 1) | 1,
+    so it says which power-off Tern chose (arch/x86/power.h);
+  - Bochs: exits 1 for power-off and for failures alike (DESIGN.md 6),
+    so the verdict is the console's last line plus Bochs' own log saying
+    "soft power off".
+Cases run in parallel (TERN_JOBS, default 2).  Prints "ok - NAME" or
+"FAIL - NAME: why" per case; scripts/test.sh counts those.
+
+Usage: emutest.py [CASE-NAME-SUBSTRING ...]
+"""
+import concurrent.futures
+import os
+import re
+import subprocess
+import sys
+import time
+
+from cases import CASES
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT = os.path.join(ROOT, "build", "emutest")
+
+# QEMU exit statuses for Tern's power-off values (arch/x86/power.h).
+QEMU_STATUS = {"success": 1, "failure": 3, "panic": 5, "no-vmx": 7}
+
+
+def build_iso(case):
+    iso = os.path.join(OUT, case["name"] + ".iso")
+    guests = case.get("guests", [])
+    subprocess.run(["scripts/mkiso.sh", iso, case.get("options", "")] + guests,
+                   cwd=ROOT, check=True)
+    return iso
+
+
+def boot(case, iso):
+    serial = os.path.join(OUT, case["name"] + ".serial")
+    bochs_log = os.path.join(OUT, case["name"] + ".bochs.log")
+    for f in (serial, bochs_log):
+        if os.path.exists(f):
+            os.unlink(f)
+    env = dict(os.environ, MEM=case.get("mem", "64M"), SERIAL=serial,
+               BOCHS_LOG=bochs_log)
+    if "cpu" in case:
+        env["CPU"] = case["cpu"]
+    emu = case["emu"]
+    cmd = ["scripts/run.sh", iso, emu]
+    start = time.time()
+    try:
+        proc = subprocess.run(cmd, cwd=ROOT, env=env, timeout=case.get("timeout", 120),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        status = proc.returncode
+    except subprocess.TimeoutExpired:
+        status = None
+    elapsed = time.time() - start
+    console = open(serial, errors="replace").read() if os.path.exists(serial) else ""
+    log = open(bochs_log, errors="replace").read() if os.path.exists(bochs_log) else ""
+    return status, console.replace("\r", ""), log, elapsed
+
+
+def judge(case, status, console, log):
+    """Return None if the run is as expected, else the reason it is not."""
+    if status is None:
+        return "timed out after %ss (the machine did not power off)" % case.get("timeout", 120)
+    end = case["end"]
+    if case["emu"] == "qemu":
+        want = QEMU_STATUS[end]
+        if status != want:
+            return "QEMU exit status %s, want %d (%s)" % (status, want, end)
+    else:
+        if "soft power off" not in log and "Shutdown" not in log:
+            return "Bochs ended without an ACPI power-off (exit %s)" % status
+    lines = [l for l in console.split("\n") if l.strip()]
+    for pattern in case.get("expect", []):
+        if not re.search(pattern, console, re.M):
+            return "console lacks /%s/" % pattern
+    for pattern in case.get("reject", []):
+        m = re.search(pattern, console, re.M)
+        if m:
+            return "console has forbidden /%s/: %r" % (pattern, m.group(0))
+    if "last" in case:
+        if not lines or not re.search(case["last"], lines[-1]):
+            return "last console line %r does not match /%s/" % (
+                lines[-1] if lines else "", case["last"])
+    for check in case.get("checks", []):
+        why = check(console)
+        if why:
+            return why
+    return None
+
+
+def run_case(case):
+    try:
+        iso = build_iso(case)
+    except subprocess.CalledProcessError as e:
+        return case["name"], "ISO build failed: %s" % e, 0
+    status, console, log, elapsed = boot(case, iso)
+    return case["name"], judge(case, status, console, log), elapsed
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    want = sys.argv[1:]
+    cases = [c for c in CASES if not want or any(w in c["name"] for w in want)]
+    # Slow (Bochs) cases first so the two workers finish together.
+    cases.sort(key=lambda c: -c.get("timeout", 120))
+    jobs = int(os.environ.get("TERN_JOBS", "2"))
+    failed = 0
+    with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
+        for name, why, elapsed in pool.map(run_case, cases):
+            if why:
+                failed += 1
+                print("FAIL - emu/%s: %s (console: build/emutest/%s.serial)" % (name, why, name),
+                      flush=True)
+            else:
+                print("ok - emu/%s (%.1fs)" % (name, elapsed), flush=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

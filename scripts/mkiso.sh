@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Build a GRUB (BIOS) ISO with the hypervisor and guests.
+# Usage: mkiso.sh OUT.iso "HYPERVISOR OPTIONS" [GUEST ...]
+#   GUEST = "path/to/image.elf name=NAME mem=SIZE [options] [-- cmdline]"
+# GRUB talks on COM1 as well as the screen, so a serial-only user sees
+# its menu; the timeout is TERN_GRUB_TIMEOUT seconds (default 0).
+set -euo pipefail
+out=$1; hvopts=$2; shift 2
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+mkdir -p "$root/boot/grub" "$root/guests"
+cp build/tern.elf "$root/boot/tern.elf"
+{
+	echo "serial --unit=0 --speed=115200"
+	echo "terminal_input serial console"
+	echo "terminal_output serial console"
+	echo "set timeout=${TERN_GRUB_TIMEOUT:-0}"
+	echo "menuentry \"Tern\" {"
+	echo "  multiboot2 /boot/tern.elf $hvopts"
+	for g in "$@"; do
+		img=${g%% *}
+		args=${g#"$img"}
+		base=$(basename "$img")
+		cp "$img" "$root/guests/$base"
+		echo "  module2 /guests/$base$args"
+	done
+	echo "  boot"
+	echo "}"
+} > "$root/boot/grub/grub.cfg"
+mkdir -p "$(dirname "$out")"
+grub-mkrescue -o "$out" "$root" >/dev/null 2>&1 || { grub-mkrescue -o "$out" "$root"; exit 1; }

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Boot an ISO: scripts/run.sh ISO [qemu|kvm|bochs]
+# Without a choice: KVM (-enable-kvm -cpu host) when /dev/kvm is usable
+# and the CPU has VMX, otherwise Bochs.  The serial console is this
+# terminal (stdout).  Extra settings from the environment:
+#   MEM=64M      guest RAM of the emulated machine
+#   SERIAL=FILE  write the console to FILE instead
+#   CPU=model    Bochs CPU model (default corei7_skylake_x)
+#   IPS=n        Bochs instructions per emulated second
+set -euo pipefail
+iso=$1
+emu=${2:-}
+mem=${MEM:-256M}
+here=$(dirname "$(readlink -f "$0")")
+
+have_kvm() {
+	[ -r /dev/kvm ] && [ -w /dev/kvm ] && grep -qw vmx /proc/cpuinfo
+}
+if [ -z "$emu" ]; then
+	if have_kvm; then emu=kvm; else emu=bochs; fi
+fi
+
+qemu_args=(-M pc -m "$mem" -cdrom "$iso" -boot d -display none -no-reboot
+	   -device isa-debug-exit,iobase=0xf4,iosize=0x01)
+serial_arg() {
+	if [ -n "${SERIAL:-}" ]; then echo "file:$SERIAL"; else echo "stdio"; fi
+}
+
+case "$emu" in
+qemu)
+	exec qemu-system-x86_64 "${qemu_args[@]}" -serial "$(serial_arg)" ;;
+kvm)
+	have_kvm || { echo "run: /dev/kvm is not usable or the CPU has no VMX" >&2; exit 1; }
+	exec qemu-system-x86_64 -enable-kvm -cpu host "${qemu_args[@]}" -serial "$(serial_arg)" ;;
+bochs)
+	exec "$here/bochs.sh" "$iso" ;;
+*)
+	echo "run: unknown emulator '$emu' (qemu, kvm or bochs)" >&2; exit 1 ;;
+esac
