@@ -9,6 +9,7 @@
 #include "arch/x86/acpi.h"
 #include "arch/x86/gdt.h"
 #include "arch/x86/idt.h"
+#include "arch/x86/pic.h"
 #include "arch/x86/power.h"
 #include "arch/x86/uart16550.h"
 #include "boot/mb2.h"
@@ -73,6 +74,7 @@ void kmain(uint32_t magic, uint64_t info_phys)
 	uart_init(COM1_PORT);
 	gdt_init();
 	idt_init();
+	pic_mask_all();
 	(void)magic;   /* checked by boot/entry.asm */
 
 	parse_boot_info(info_phys);

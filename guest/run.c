@@ -1,13 +1,180 @@
+/* Running the guests: one per module2, round-robin on this CPU, each
+ * for a quantum of the VMX-preemption timer, until every one has exited
+ * or been stopped; then the verdict and power-off (DESIGN.md 5). */
 #include "guest/run.h"
+#include "arch/x86/cpu.h"
+#include "arch/x86/msr.h"
 #include "arch/x86/power.h"
+#include "arch/x86/tsc.h"
 #include "core/log.h"
+#include "guest/vm.h"
+#include "lib/format.h"
+#include "lib/string.h"
+#include "mm/paging.h"
+#include "mm/setup.h"
+#include "vmx/caps.h"
+#include "vmx/dump.h"
+#include "vmx/exit.h"
+#include "vmx/timer.h"
+#include "vmx/vmcs_fields.h"
+#include "vmx/vmx.h"
+#include "vmx/vmx_insn.h"
+
+static struct vm vms[VM_MAX];
+static unsigned vm_count;
+static struct vcpu *loaded;   /* whose FPU/XCR0/MSR state is on the CPU */
+
+static const uint32_t swapped_msrs[5] = {
+	IA32_STAR, IA32_LSTAR, IA32_CSTAR, IA32_FMASK, IA32_KERNEL_GS_BASE,
+};
+
+static void fxsave(void *area) { __asm__ volatile("fxsave64 (%0)" : : "r"(area) : "memory"); }
+static void fxrstor(const void *area) { __asm__ volatile("fxrstor64 (%0)" : : "r"(area) : "memory"); }
+
+static void xsetbv0(uint64_t v)
+{
+	__asm__ volatile("xsetbv" : : "c"(0), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
+}
+
+/* FXSAVE image of a CPU after reset: FCW 0x37F, MXCSR 0x1F80, all else 0
+ * (SDM Vol. 1 10.5.1), so no guest sees another's registers. */
+static void fpu_init_state(struct vcpu *v)
+{
+	memset(v->fpu, 0, sizeof v->fpu);
+	v->fpu[0] = 0x7F;
+	v->fpu[1] = 0x03;
+	*(uint32_t *)&v->fpu[24] = 0x1F80;
+}
+
+/* Put v's FPU, XCR0 and syscall MSRs on the CPU, saving the previous
+ * vCPU's first.  Costs nothing when the same guest runs again. */
+static void switch_to(struct vcpu *v)
+{
+	if (loaded == v)
+		return;
+	if (loaded)
+		fxsave(loaded->fpu);
+	if (read_cr4() & CR4_OSXSAVE)
+		xsetbv0(v->xcr0);
+	fxrstor(v->fpu);
+	for (int i = 0; i < 5; i++)
+		wrmsr(swapped_msrs[i], v->guest_msrs[i]);
+	loaded = v;
+}
+
+static void print_exit_counts(const struct vm *vm)
+{
+	char line[512];
+	int n = 0;
+	uint64_t total = 0;
+
+	for (unsigned r = 0; r <= EXIT_REASON_MAX; r++)
+		total += vm->exits[r];
+	n += ksnprintf(line + n, sizeof line - (size_t)n, "guest %s: %llu exits", vm->name,
+		       (unsigned long long)total);
+	for (unsigned r = 0; r <= EXIT_REASON_MAX && n < (int)sizeof line; r++)
+		if (vm->exits[r])
+			n += ksnprintf(line + n, sizeof line - (size_t)n, ", %s %llu",
+				       r == EXIT_REASON_MAX ? "other" : exit_reason_name(r),
+				       (unsigned long long)vm->exits[r]);
+	pr_info("%s; %llu pages backed", line, (unsigned long long)vm->mem.ram_frames);
+}
+
+static void finish(struct vm *vm, unsigned *exited, unsigned *stopped)
+{
+	guest_console_flush(vm);
+	if (vm->state == VM_EXITED) {
+		pr_always("guest %s exited status=%llu", vm->name, (unsigned long long)vm->exit_status);
+		(*exited)++;
+	} else {
+		pr_always("guest %s stopped: %s", vm->name, vm->stop_reason);
+		(*stopped)++;
+	}
+	print_exit_counts(vm);
+	if (loaded == &vm->vcpu)
+		loaded = NULL;
+	vm_destroy(vm);
+}
+
+/* One quantum of v's guest. */
+static void run_slice(struct vcpu *v)
+{
+	int rc;
+
+	vmcs_load(v);
+	switch_to(v);
+	vmwrite(VMX_PREEMPTION_TIMER_VALUE, timer_quantum_ticks());
+	rc = vmx_enter(v);
+	if (rc < 0)
+		vmx_report_entry_error(v, rc);
+}
+
+static void create_guests(const struct mb2_info *info, unsigned *stopped)
+{
+	char err[160];
+
+	for (unsigned i = 0; i < info->module_count && vm_count < VM_MAX; i++) {
+		const struct mb2_module *m = &info->modules[i];
+		struct vm *vm = &vms[vm_count];
+		const uint8_t *image = phys_to_virt(m->start);
+
+		err[0] = 0;
+		if (vm_create(vm, vm_count, image, m->end - m->start, m->cmdline, err, sizeof err) == 0) {
+			for (unsigned j = 0; j < vm_count; j++)
+				if (vms[j].state == VM_RUNNABLE && !strcmp(vms[j].name, vm->name))
+					vm_stop(vm, "name '%s' is already used by another guest", vm->name);
+			if (vm->state == VM_RUNNABLE) {
+				pr_info("guest %s: %llu MiB RAM, command line \"%s\"", vm->name,
+					(unsigned long long)(vm->mem.ram_size >> 20), vm->cmdline);
+				vm_count++;
+				continue;
+			}
+		} else {
+			vm_stop(vm, "%s", err);
+		}
+		pr_always("guest %s stopped: %s", vm->name, vm->stop_reason);
+		vm_destroy(vm);
+		(*stopped)++;
+	}
+	if (info->module_count > VM_MAX)
+		pr_err("%zu modules given; only the first %d run", info->module_count, VM_MAX);
+}
+
+static int setup_vmx(void)
+{
+	if (vmx_caps_probe())
+		return -1;
+	pr_info("TSC: %llu kHz", (unsigned long long)tsc_calibrate());
+	return vmx_init();
+}
 
 _Noreturn void guests_run(const struct mb2_info *info)
 {
-	unsigned exited = 0, stopped = 0;
+	unsigned exited = 0, stopped = 0, ok = 0;
 
-	if (info->module_count)
-		pr_warn("%zu modules given, but guests cannot run yet", info->module_count);
+	if (setup_vmx())
+		power_off(EXIT_NO_VMX);
+	uint64_t free_before = frames.free_frames;
+
+	create_guests(info, &stopped);
+	for (unsigned i = 0; i < vm_count; i++)
+		fpu_init_state(&vms[i].vcpu);
+	for (unsigned alive = vm_count; alive;) {
+		for (unsigned i = 0; i < vm_count; i++) {
+			struct vm *vm = &vms[i];
+			if (vm->state != VM_RUNNABLE)
+				continue;
+			run_slice(&vm->vcpu);
+			if (vm->state != VM_RUNNABLE) {
+				if (vm->state == VM_EXITED && vm->exit_status == 1)
+					ok++;
+				finish(vm, &exited, &stopped);
+				alive--;
+			}
+		}
+	}
+	pr_info("frames: %llu free before the guests, %llu after",
+		(unsigned long long)free_before, (unsigned long long)frames.free_frames);
 	pr_always("all guests done: %u exited, %u stopped", exited, stopped);
-	power_off(stopped || info->module_count ? EXIT_FAILURE : EXIT_SUCCESS);
+	power_off(ok == exited && !stopped ? EXIT_SUCCESS : EXIT_FAILURE);
 }

@@ -1,0 +1,76 @@
+#include "guest/config.h"
+#include "lib/cmdline.h"
+#include "lib/format.h"
+
+static int valid_name(const char *s, size_t len)
+{
+	if (!len || len >= GUEST_NAME_MAX)
+		return 0;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '-' || c == '_'))
+			return 0;
+	}
+	return 1;
+}
+
+static int fail(char *err, size_t size, const struct cmdline_word *w, const char *why)
+{
+	char word[48];
+
+	if (!w) {
+		ksnprintf(err, size, "%s", why);
+		return -1;
+	}
+	size_t n = w->key_len + (w->value ? w->value_len + 1 : 0);
+	if (n >= sizeof word)
+		n = sizeof word - 1;
+	for (size_t i = 0; i < n; i++)
+		word[i] = w->key[i];
+	word[n] = 0;
+	ksnprintf(err, size, "option '%s': %s", word, why);
+	return -1;
+}
+
+static int parse_word(const struct cmdline_word *w, struct guest_config *cfg, char *err,
+		      size_t size)
+{
+	if (cmdline_key_is(w, "name")) {
+		if (!w->value || !valid_name(w->value, w->value_len))
+			return fail(err, size, w, "a name is 1-31 letters, digits, '-' or '_'");
+		cmdline_copy_value(w, cfg->name, sizeof cfg->name);
+		return 0;
+	}
+	if (cmdline_key_is(w, "mem")) {
+		uint64_t mem;
+		if (!w->value || !parse_size(w->value, w->value_len, &mem))
+			return fail(err, size, w, "expected a size such as 16M or 1G");
+		if (mem < GUEST_MEM_MIN || mem > GUEST_MEM_MAX || (mem & 0xFFF))
+			return fail(err, size, w, "guest RAM must be 2M-64G, a multiple of 4K");
+		cfg->mem = mem;
+		return 0;
+	}
+	return fail(err, size, w, "unknown option (known: name=, mem=, and -- before the guest's own command line)");
+}
+
+int guest_config_parse(const char *module_cmdline, struct guest_config *cfg, char *err,
+		       size_t err_size)
+{
+	struct cmdline_iter it;
+	struct cmdline_word w;
+	const char *rest = cmdline_after_dashes(module_cmdline);
+
+	cfg->name[0] = 0;
+	cfg->mem = 0;
+	cfg->cmdline = rest ? rest : "";
+	cmdline_begin(&it, module_cmdline);
+	while (cmdline_next(&it, &w))
+		if (parse_word(&w, cfg, err, err_size))
+			return -1;
+	if (!cfg->name[0])
+		return fail(err, err_size, 0, "missing name= option");
+	if (!cfg->mem)
+		return fail(err, err_size, 0, "missing mem= option");
+	return 0;
+}

@@ -1,0 +1,24 @@
+/* A guest's module command line (DESIGN.md section 3):
+ *   [path] name=NAME mem=SIZE [-- guest command line]
+ * Pure code (tests/test_guestcfg.c). */
+#ifndef TERN_GUEST_CONFIG_H
+#define TERN_GUEST_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define GUEST_NAME_MAX 32
+#define GUEST_MEM_MIN (2ull << 20)    /* room for a loader's info and a kernel at 1 MiB */
+#define GUEST_MEM_MAX (64ull << 30)
+
+struct guest_config {
+	char name[GUEST_NAME_MAX];
+	uint64_t mem;
+	const char *cmdline;     /* after "--", or "" */
+};
+
+/* Returns 0, or -1 with a one-line reason in err. */
+int guest_config_parse(const char *module_cmdline, struct guest_config *cfg, char *err,
+		       size_t err_size);
+
+#endif

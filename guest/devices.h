@@ -1,0 +1,27 @@
+/* The virtual devices of the guest platform (DESIGN.md section 4). */
+#ifndef TERN_GUEST_DEVICES_H
+#define TERN_GUEST_DEVICES_H
+
+#include "guest/portbus.h"
+
+#define UART_COM1_BASE 0x3F8
+#define DEBUG_EXIT_PORT 0xF4
+#define FW_CFG_PORT_SEL 0x510
+#define FW_CFG_PORT_DATA 0x511
+
+/* 16550 UART state (guest/dev_uart.c). */
+struct uart_state {
+	uint8_t ier, lcr, mcr, scr, dll, dlm, fcr;
+};
+
+extern const struct port_device dev_uart_com1;
+extern const struct port_device dev_debug_exit;
+extern const struct port_device dev_fw_cfg;
+extern const struct port_device dev_reset_cf9;
+extern const struct port_device dev_reset_kbc;
+extern const struct port_device dev_reset_port92;
+
+/* Attach the platform's devices to vm's port bus. */
+int platform_attach_devices(struct vm *vm);
+
+#endif

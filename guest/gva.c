@@ -1,0 +1,98 @@
+#include "guest/gva.h"
+
+#define CR0_PG    (1ull << 31)
+#define CR0_WP    (1ull << 16)
+#define CR4_PSE   (1ull << 4)
+#define CR4_PAE   (1ull << 5)
+#define EFER_LMA  (1ull << 10)
+#define PTE_P     1ull
+#define PTE_W     2ull
+#define PTE_U     4ull
+#define PTE_PS    (1ull << 7)
+#define ADDR_MASK 0x000FFFFFFFFFF000ull
+
+struct walk {
+	int levels;          /* 2 (32-bit), 3 (PAE), 4 (IA-32e) */
+	unsigned entry_size; /* 4 or 8 */
+};
+
+/* 32-bit paging indexes 10 bits per level, PAE and 4-level paging 9
+ * (PAE's top level uses only 2 of them, see entry_at). */
+static unsigned index_bits(const struct walk *w)
+{
+	return w->entry_size == 4 ? 10 : 9;
+}
+
+static unsigned shift_of(const struct walk *w, int level)
+{
+	return 12 + index_bits(w) * (unsigned)(level - 1);
+}
+
+static int entry_at(const struct gva_mode *m, const struct walk *w, uint64_t table, uint64_t linear,
+		    int level, uint64_t *e)
+{
+	unsigned shift = shift_of(w, level);
+	uint64_t idx = (linear >> shift) & ((1ull << index_bits(w)) - 1);
+	if (w->levels == 3 && level == 3)
+		idx = (linear >> 30) & 3;
+	*e = 0;
+	return m->read(m->ctx, table + idx * w->entry_size, e, w->entry_size);
+}
+
+static bool denied(uint64_t e, unsigned access, const struct gva_mode *m)
+{
+	if ((access & GVA_USER) && !(e & PTE_U))
+		return true;
+	if ((access & GVA_WRITE) && !(e & PTE_W) && ((access & GVA_USER) || (m->cr0 & CR0_WP)))
+		return true;
+	return false;
+}
+
+int gva_translate(const struct gva_mode *m, uint64_t linear, unsigned access, uint64_t *gpa,
+		  uint32_t *pf_error)
+{
+	struct walk w;
+	uint64_t table, e = 0;
+
+	*pf_error = access & (GVA_WRITE | GVA_USER);
+	if (!(m->cr0 & CR0_PG)) {
+		*gpa = linear & 0xFFFFFFFFull;
+		return 0;
+	}
+	if (m->efer & EFER_LMA)
+		w = (struct walk){ 4, 8 };
+	else if (m->cr4 & CR4_PAE)
+		w = (struct walk){ 3, 8 };
+	else
+		w = (struct walk){ 2, 4 };
+	table = m->cr3 & (w.levels == 3 ? 0xFFFFFFE0ull : ADDR_MASK);
+	if (w.levels == 2)
+		linear &= 0xFFFFFFFFull;
+
+	for (int level = w.levels; level >= 1; level--) {
+		if (entry_at(m, &w, table, linear, level, &e) || !(e & PTE_P))
+			return -1;
+		bool pae_pdpte = w.levels == 3 && level == 3;   /* PDPTEs carry no R/W, U/S */
+		if (!pae_pdpte && denied(e, access, m)) {
+			*pf_error |= 1;
+			return -1;
+		}
+		/* PS makes a leaf: at the PDE (4 MiB with CR4.PSE in 32-bit
+		 * paging, 2 MiB otherwise) and at the 4-level PDPTE (1 GiB). */
+		bool large = !pae_pdpte && (e & PTE_PS) &&
+			     ((level == 2 && (w.levels != 2 || (m->cr4 & CR4_PSE))) ||
+			      (level == 3 && w.levels == 4));
+		if (large || level == 1) {
+			unsigned shift = level == 1 ? 12 : shift_of(&w, level);
+			uint64_t base;
+			if (w.levels == 2 && level == 2)   /* 4 MiB page: bits 20:13 are PA 39:32 */
+				base = (e & 0xFFC00000ull) | ((e >> 13) & 0xFFull) << 32;
+			else
+				base = e & ADDR_MASK & ~((1ull << shift) - 1);
+			*gpa = base | (linear & ((1ull << shift) - 1));
+			return 0;
+		}
+		table = e & (w.entry_size == 4 ? 0xFFFFF000ull : ADDR_MASK);
+	}
+	return -1;
+}

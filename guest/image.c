@@ -1,0 +1,37 @@
+#include "guest/image.h"
+#include "guest/multiboot.h"
+#include "lib/format.h"
+
+static int write_guest(void *ctx, uint64_t gpa, const void *src, size_t len)
+{
+	return gmem_write(ctx, gpa, src, len);
+}
+
+static int is_elf(const uint8_t *image, size_t size)
+{
+	return size >= 4 && image[0] == 0x7F && image[1] == 'E' && image[2] == 'L' && image[3] == 'F';
+}
+
+int image_load(struct guest_memory *mem, const uint8_t *image, size_t size, const char *cmdline,
+	       struct image_entry *entry, char *err, size_t err_size)
+{
+	struct guest_writer w = { write_guest, mem };
+	struct multiboot_image mb;
+	uint32_t mbi;
+
+	if (multiboot_find_header(image, size) >= 0) {
+		if (multiboot_load(image, size, mem->ram_size, &w, &mb, err, err_size) ||
+		    multiboot_write_info(&mb, mem->ram_size, cmdline, &w, &mbi, err, err_size))
+			return -1;
+		/* Multiboot spec 3.2: EAX = magic, EBX = info. */
+		*entry = (struct image_entry){ mb.entry, MULTIBOOT_BOOTLOADER_MAGIC, mbi };
+		return 0;
+	}
+	if (is_elf(image, size))
+		ksnprintf(err, err_size, "ELF image without a multiboot header: plain ELF guests are "
+					 "not supported yet");
+	else
+		ksnprintf(err, err_size, "unknown image format (no multiboot header in the first "
+					 "8 KiB, not ELF)");
+	return -1;
+}

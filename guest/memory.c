@@ -1,0 +1,132 @@
+#include "guest/memory.h"
+#include "lib/string.h"
+#include "mm/frame.h"
+#include "mm/paging.h"
+#include "mm/setup.h"
+
+#define PAGE 4096ull
+
+static uint64_t table_alloc(void *ctx)
+{
+	struct guest_memory *m = ctx;
+	uint64_t phys = frame_alloc(&frames, 0);
+
+	if (phys == FRAME_NONE)
+		return 0;
+	m->table_frames++;
+	return phys;
+}
+
+static void table_free(void *ctx, uint64_t phys)
+{
+	struct guest_memory *m = ctx;
+
+	frame_free(&frames, phys, 0);
+	m->table_frames--;
+}
+
+static uint64_t *table_ptr(void *ctx, uint64_t phys)
+{
+	(void)ctx;
+	return phys_to_virt(phys);
+}
+
+int gmem_init(struct guest_memory *m, const struct stage2 *s2, uint64_t ram_size)
+{
+	memset(m, 0, sizeof *m);
+	m->ram_size = ram_size;
+	m->s2 = s2;
+	m->table_mem = (struct pt_mem){ table_alloc, table_free, table_ptr, m };
+	/* 4 KiB leaves only: demand paging backs exactly what is touched,
+	 * one EPT violation per page (docs/memory.md). */
+	return pt_create(&m->table, s2->format, &m->table_mem, 1);
+}
+
+/* Host pointer to the backed page holding gpa, backing it if needed. */
+static uint8_t *backed_page(struct guest_memory *m, uint64_t gpa, enum gmem_fault *why)
+{
+	uint64_t hpa, flags;
+	int level;
+
+	if (gpa >= m->ram_size) {
+		*why = GMEM_OUTSIDE;
+		return NULL;
+	}
+	gpa &= ~(PAGE - 1);
+	if (pt_translate(&m->table, gpa, &hpa, &flags, &level))
+		return phys_to_virt(hpa);
+	hpa = frame_alloc_zeroed(0);
+	if (hpa == FRAME_NONE) {
+		*why = GMEM_NO_MEMORY;
+		return NULL;
+	}
+	/* Not-present -> present needs no INVEPT (SDM Vol. 3C 29.4.3.1:
+	 * no translations are cached for not-present entries). */
+	if (pt_map_page(&m->table, gpa, hpa, 1, m->s2->leaf_rwx)) {
+		frame_free(&frames, hpa, 0);
+		*why = GMEM_NO_MEMORY;
+		return NULL;
+	}
+	m->ram_frames++;
+	*why = GMEM_MAPPED;
+	return phys_to_virt(hpa);
+}
+
+enum gmem_fault gmem_fault(struct guest_memory *m, uint64_t gpa)
+{
+	enum gmem_fault why = GMEM_MAPPED;
+
+	backed_page(m, gpa, &why);
+	return why;
+}
+
+/* Walk [gpa, gpa + len) page by page, copying with each backed page. */
+static int copy_pages(struct guest_memory *m, uint64_t gpa, uint8_t *buf, size_t len, bool to_guest)
+{
+	enum gmem_fault why;
+
+	if (gpa + len < gpa || gpa + len > m->ram_size)
+		return -1;
+	while (len) {
+		uint8_t *page = backed_page(m, gpa, &why);
+		size_t off = gpa & (PAGE - 1);
+		size_t n = PAGE - off < len ? PAGE - off : len;
+		if (!page)
+			return -1;
+		if (to_guest)
+			memcpy(page + off, buf, n);
+		else
+			memcpy(buf, page + off, n);
+		gpa += n, buf += n, len -= n;
+	}
+	return 0;
+}
+
+int gmem_write(struct guest_memory *m, uint64_t gpa, const void *src, size_t len)
+{
+	return copy_pages(m, gpa, (uint8_t *)src, len, true);
+}
+
+int gmem_read(struct guest_memory *m, uint64_t gpa, void *dst, size_t len)
+{
+	return copy_pages(m, gpa, dst, len, false);
+}
+
+static void free_leaf(void *arg, uint64_t va, uint64_t pa, int level, uint64_t flags)
+{
+	struct guest_memory *m = arg;
+	(void)va, (void)flags;
+
+	frame_free(&frames, pa, level == 1 ? 0 : 9 * (unsigned)(level - 1));
+	m->ram_frames -= PT_LEVEL_SIZE(level) / PAGE;
+}
+
+void gmem_destroy(struct guest_memory *m)
+{
+	if (!m->table.root)
+		return;
+	/* Flush first: the frames go to other guests next. */
+	m->s2->flush(&m->table);
+	pt_for_each_leaf(&m->table, free_leaf, m);
+	pt_destroy(&m->table);
+}

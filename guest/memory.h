@@ -1,0 +1,50 @@
+/*
+ * Guest memory policy (DESIGN.md sections 1-2): guest-physical RAM
+ * [0, ram_size) is backed on first touch, one zeroed 4 KiB frame per
+ * EPT violation; nothing else is mapped.  The second-stage table format
+ * (EPT today, NPT or shadow paging later) is behind struct stage2.
+ */
+#ifndef TERN_GUEST_MEMORY_H
+#define TERN_GUEST_MEMORY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mm/pagetable.h"
+
+/* A second-stage translation backend. */
+struct stage2 {
+	const struct pt_format *format;
+	uint64_t leaf_rwx;           /* leaf flags for RAM: read/write/execute, WB */
+	/* Drop cached translations of this table (after removing mappings). */
+	void (*flush)(const struct pagetable *pt);
+};
+
+struct guest_memory {
+	uint64_t ram_size;
+	const struct stage2 *s2;
+	struct pagetable table;
+	struct pt_mem table_mem;
+	uint64_t ram_frames;         /* 4 KiB frames backing guest RAM */
+	uint64_t table_frames;       /* frames holding the second-stage tables */
+};
+
+enum gmem_fault {
+	GMEM_MAPPED,     /* backed now (or already): resume the guest */
+	GMEM_OUTSIDE,    /* not RAM, not a device: the guest is at fault */
+	GMEM_NO_MEMORY,  /* the host ran out of frames */
+};
+
+int gmem_init(struct guest_memory *m, const struct stage2 *s2, uint64_t ram_size);
+/* Back the page containing gpa, if it is guest RAM. */
+enum gmem_fault gmem_fault(struct guest_memory *m, uint64_t gpa);
+/* Copy into/out of guest RAM, backing pages as needed (loaders,
+ * hypercalls, string I/O).  Return 0, or -1 if any byte is outside RAM
+ * or the host is out of memory. */
+int gmem_write(struct guest_memory *m, uint64_t gpa, const void *src, size_t len);
+int gmem_read(struct guest_memory *m, uint64_t gpa, void *dst, size_t len);
+/* Return every frame (RAM and tables) to the allocator. */
+void gmem_destroy(struct guest_memory *m);
+
+#endif

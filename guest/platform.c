@@ -1,0 +1,16 @@
+/* The guest platform of DESIGN.md section 4, in one place. */
+#include "guest/devices.h"
+#include "guest/vm.h"
+
+static const struct port_device *const platform[] = {
+	&dev_uart_com1, &dev_debug_exit, &dev_fw_cfg, &dev_reset_cf9, &dev_reset_kbc,
+	&dev_reset_port92,
+};
+
+int platform_attach_devices(struct vm *vm)
+{
+	for (unsigned i = 0; i < sizeof platform / sizeof platform[0]; i++)
+		if (port_bus_add(&vm->ports, platform[i]))
+			return -1;
+	return 0;
+}

@@ -1,0 +1,146 @@
+/* bench: what VM exits cost, in TSC ticks per operation, measured from
+ * inside the guest.  Under Bochs with a fixed ips and clock: sync=none the
+ * TSC counts instructions, so the figures are deterministic.
+ *   cpuid            CPUID leaf 0 (always exits)
+ *   vmcall           VMCALL TERN_HC_VERSION
+ *   pio              inb from the unassigned port 0x2e8
+ *   ept_first_touch  reading a fresh page (EPT violation, frame allocation)
+ * Each loop is timed against the same loop without the exiting
+ * instruction; the best of REPS runs counts.  Output, on one line:
+ *   bench: cpuid=<ticks> vmcall=<ticks> pio=<ticks> ept_first_touch=<ticks>
+ * Exits 0; 1 when not running under Tern (VMCALL raises #UD, vmcall=-1)
+ * or RAM is too small for the first-touch figure (mem >= 16M wanted). */
+#include "guest/tests/lib/libguest.h"
+
+#define N               1000u
+#define REPS            3
+#define TOUCH_PAGES     256u
+#define MIB             0x100000u
+#define REGION_STRIDE   (2 * MIB)       /* regions 2 MiB apart: no shared large page */
+
+typedef uint64_t (*loop_fn)(uint32_t n);
+
+#define TIMED(body, ...)						\
+	do {								\
+		uint64_t t0 = rdtsc();					\
+		__asm__ volatile(body : "+S"(n) : __VA_ARGS__);		\
+		return rdtsc() - t0;					\
+	} while (0)
+
+static uint64_t loop_cpuid(uint32_t n)
+{
+	TIMED("1: movl $0, %%eax\n\txorl %%ecx, %%ecx\n\tcpuid\n\tdecl %%esi\n\tjnz 1b",
+	      : "eax", "ebx", "ecx", "edx", "memory", "cc");
+}
+
+static uint64_t loop_cpuid_base(uint32_t n)
+{
+	TIMED("1: movl $0, %%eax\n\txorl %%ecx, %%ecx\n\tdecl %%esi\n\tjnz 1b",
+	      : "eax", "ebx", "ecx", "edx", "memory", "cc");
+}
+
+static uint64_t loop_vmcall(uint32_t n)
+{
+	TIMED("1: movl $0, %%eax\n\tvmcall\n\tdecl %%esi\n\tjnz 1b",
+	      : "eax", "ebx", "ecx", "edx", "memory", "cc");
+}
+
+static uint64_t loop_vmcall_base(uint32_t n)
+{
+	TIMED("1: movl $0, %%eax\n\tdecl %%esi\n\tjnz 1b",
+	      : "eax", "ebx", "ecx", "edx", "memory", "cc");
+}
+
+static uint64_t loop_pio(uint32_t n)
+{
+	TIMED("1: movw $0x2e8, %%dx\n\tinb %%dx, %%al\n\tdecl %%esi\n\tjnz 1b",
+	      : "eax", "edx", "memory", "cc");
+}
+
+static uint64_t loop_pio_base(uint32_t n)
+{
+	TIMED("1: movw $0x2e8, %%dx\n\tdecl %%esi\n\tjnz 1b",
+	      : "eax", "edx", "memory", "cc");
+}
+
+/* Read one byte of each of `pages` pages from `base`, 4 KiB apart. */
+static uint64_t touch_pages(uint32_t base, uint32_t n)
+{
+	uint64_t t0 = rdtsc();
+	__asm__ volatile("1: movb (%%eax), %%cl\n\taddl $4096, %%eax\n\tdecl %%esi\n\tjnz 1b"
+			 : "+a"(base), "+S"(n) : : "ecx", "memory", "cc");
+	return rdtsc() - t0;
+}
+
+static int64_t per_op(uint64_t total, uint64_t base, uint32_t n)
+{
+	int64_t d = (int64_t)(total - base);
+	return d >= 0 ? (d + n / 2) / n : -((-d + n / 2) / n);
+}
+
+/* The best (smallest) per-operation cost over REPS runs. */
+static int64_t measure(const char *name, loop_fn op, loop_fn base)
+{
+	int64_t best = 0;
+	for (int r = 0; r < REPS; r++) {
+		uint64_t t = op(N), b = base(N);
+		int64_t v = per_op(t, b, N);
+		printf("%s: run %d: %u iterations %llu ticks, without the exit %llu ticks: %lld per op\n",
+		       name, r, N, (unsigned long long)t, (unsigned long long)b, (long long)v);
+		if (r == 0 || v < best)
+			best = v;
+	}
+	return best;
+}
+
+int main(uint32_t magic, const struct mb_info *mbi)
+{
+	int ret = 0;
+	uint64_t mem = mbi_mem_bytes(mbi);
+	uint32_t r;
+
+	if (magic != MB_BOOTLOADER_MAGIC || mem == 0) {
+		puts("FAIL: no multiboot memory information");
+		return 1;
+	}
+	int64_t cpuid_t = measure("cpuid", loop_cpuid, loop_cpuid_base);
+
+	int64_t vmcall_t = -1;
+	if (try_vmcall(TERN_HC_VERSION, 0, 0, 0, &r) < 0 && r == 1) {
+		vmcall_t = measure("vmcall", loop_vmcall, loop_vmcall_base);
+	} else {
+		puts("FAIL: no Tern hypercalls (VMCALL raised an exception or VERSION != 1)");
+		ret = 1;
+	}
+
+	int64_t pio_t = measure("pio", loop_pio, loop_pio_base);
+
+	/* Fresh regions: above the image and the multiboot information,
+	 * from 8 MiB, 2 MiB apart. */
+	uint32_t lo = (uint32_t)_end > mbi_end(mbi) ? (uint32_t)_end : mbi_end(mbi);
+	lo = (lo + REGION_STRIDE - 1) & ~(REGION_STRIDE - 1);
+	if (lo < 8 * MIB)
+		lo = 8 * MIB;
+	int64_t ept_t = -1;
+	for (int i = 0; i < REPS; i++) {
+		uint32_t base = lo + i * REGION_STRIDE;
+		if (base + TOUCH_PAGES * 4096 > mem) {
+			printf("FAIL: RAM 0x%llx too small for fresh pages at 0x%08x (want mem >= 16M)\n",
+			       (unsigned long long)mem, base);
+			ret = 1;
+			break;
+		}
+		uint64_t first = touch_pages(base, TOUCH_PAGES);
+		uint64_t again = touch_pages(base, TOUCH_PAGES);
+		int64_t v = per_op(first, again, TOUCH_PAGES);
+		printf("ept_first_touch: run %d: %u fresh pages at 0x%08x %llu ticks, again %llu ticks: %lld per page\n",
+		       i, TOUCH_PAGES, base, (unsigned long long)first, (unsigned long long)again,
+		       (long long)v);
+		if (i == 0 || v < ept_t)
+			ept_t = v;
+	}
+
+	printf("bench: cpuid=%lld vmcall=%lld pio=%lld ept_first_touch=%lld\n",
+	       (long long)cpuid_t, (long long)vmcall_t, (long long)pio_t, (long long)ept_t);
+	return ret;
+}

@@ -1,0 +1,119 @@
+/* A guest's life: create from a module, report its end, give back all
+ * it used. */
+#include "guest/vm.h"
+#include "arch/x86/msr.h"
+#include "core/log.h"
+#include "guest/config.h"
+#include "guest/devices.h"
+#include "guest/image.h"
+#include "lib/format.h"
+#include "lib/string.h"
+#include "mm/paging.h"
+#include "vmx/ept.h"
+#include "vmx/vmx.h"
+
+void vm_stop(struct vm *vm, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (vm->state != VM_RUNNABLE)
+		return;   /* the first reason is the one that counts */
+	va_start(ap, fmt);
+	kvsnprintf(vm->stop_reason, sizeof vm->stop_reason, fmt, ap);
+	va_end(ap);
+	vm->state = VM_STOPPED;
+}
+
+void vm_exit(struct vm *vm, uint64_t status)
+{
+	if (vm->state != VM_RUNNABLE)
+		return;
+	vm->exit_status = status;
+	vm->state = VM_EXITED;
+}
+
+void guest_console_flush(struct vm *vm)
+{
+	struct guest_console *c = &vm->console;
+
+	if (!c->len)
+		return;
+	c->line[c->len] = 0;
+	kprintf("[%s] %s\n", vm->name, c->line);
+	c->len = 0;
+}
+
+/* Guest text reaches the console a line at a time, so lines of
+ * different guests never interleave mid-line. */
+void guest_console_putc(struct vm *vm, char c)
+{
+	struct guest_console *con = &vm->console;
+
+	if (c == '\n') {
+		if (con->len)
+			guest_console_flush(vm);
+		else
+			kprintf("[%s] \n", vm->name);
+		return;
+	}
+	if (c == '\r')
+		return;
+	/* Control characters would let a guest forge hypervisor lines. */
+	con->line[con->len++] = (c >= 0x20 && c < 0x7F) || c == '\t' ? c : '?';
+	if (con->len == CONSOLE_LINE_MAX - 1)
+		guest_console_flush(vm);
+}
+
+static struct uart_state uarts[VM_MAX];
+
+static int load_guest(struct vm *vm, const uint8_t *image, size_t size, const char *cmdline,
+		      char *err, size_t err_size)
+{
+	struct image_entry entry;
+
+	if (image_load(&vm->mem, image, size, cmdline, &entry, err, err_size))
+		return -1;
+	if (vmcs_create(&vm->vcpu, entry.rip)) {
+		ksnprintf(err, err_size, "could not set up its VMCS");
+		return -1;
+	}
+	vm->vcpu.gpr[GPR_RAX] = entry.rax;
+	vm->vcpu.gpr[GPR_RBX] = entry.rbx;
+	return 0;
+}
+
+int vm_create(struct vm *vm, unsigned index, const uint8_t *image, size_t size,
+	      const char *module_cmdline, char *err, size_t err_size)
+{
+	struct guest_config cfg;
+
+	memset(vm, 0, sizeof *vm);
+	vm->index = index;
+	vm->vcpu.vm = vm;
+	vm->vcpu.vmcs = vm->vcpu.host_stack = FRAME_NONE;
+	vm->vcpu.vpid = (uint16_t)(index + 1);   /* VPID 0 is the host's (SDM 28.1) */
+	vm->vcpu.xcr0 = 1;
+	vm->uart = &uarts[index];
+	memset(vm->uart, 0, sizeof *vm->uart);
+	ksnprintf(vm->name, sizeof vm->name, "module%u", index);
+	if (guest_config_parse(module_cmdline, &cfg, err, err_size))
+		return -1;
+	memcpy(vm->name, cfg.name, sizeof vm->name);
+	ksnprintf(vm->cmdline, sizeof vm->cmdline, "%s", cfg.cmdline);
+	if (gmem_init(&vm->mem, &ept_stage2, cfg.mem)) {
+		ksnprintf(err, err_size, "out of host memory for its EPT");
+		return -1;
+	}
+	if (platform_attach_devices(vm)) {
+		ksnprintf(err, err_size, "could not attach its devices");
+		return -1;
+	}
+	return load_guest(vm, image, size, vm->cmdline, err, err_size);
+}
+
+void vm_destroy(struct vm *vm)
+{
+	guest_console_flush(vm);
+	vmcs_destroy(&vm->vcpu);
+	gmem_destroy(&vm->mem);
+}

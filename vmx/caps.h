@@ -1,0 +1,33 @@
+/* What this CPU's VMX offers, and the control values Tern uses, all
+ * computed from the capability MSRs (SDM Vol. 3D Appendix A). */
+#ifndef TERN_VMX_CAPS_H
+#define TERN_VMX_CAPS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct vmx_caps {
+	uint32_t revision;            /* IA32_VMX_BASIC[30:0] */
+	uint32_t pin, proc, proc2, exit, entry;   /* control values to use */
+	uint64_t ept_vpid;            /* IA32_VMX_EPT_VPID_CAP */
+	uint64_t cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
+	unsigned preemption_shift;    /* timer ticks = TSC >> shift */
+	bool ept_1g;                  /* 1 GiB EPT pages */
+	bool invept_single;           /* else all-context INVEPT */
+	bool invvpid_single;
+	bool load_pat;                /* save/load IA32_PAT available */
+};
+
+extern struct vmx_caps vmx_caps;
+
+/* Fill vmx_caps.  Returns 0, or -1 after naming every missing feature
+ * in one line. */
+int vmx_caps_probe(void);
+
+/* Split out for tests/test_vmxcaps.c: a control value from the allowed
+ * settings MSR (low half: bits that must be 1, high half: bits that may
+ * be 1).  `required` bits missing from allowed-1 are returned in *missing. */
+uint32_t vmx_adjust_controls(uint64_t allowed, uint32_t required, uint32_t optional,
+			     uint32_t *missing);
+
+#endif

@@ -1,0 +1,122 @@
+/* I/O instructions (exit reason 30): IN/OUT and INS/OUTS of 1, 2 or 4
+ * bytes, with or without REP, through the guest's port bus.  Exit
+ * qualification: SDM Vol. 3C Table 28-5. */
+#include "guest/gva.h"
+#include "guest/vm.h"
+#include "vmx/exit.h"
+#include "vmx/vmcs_fields.h"
+#include "vmx/vmx_insn.h"
+
+#define IO_QUAL_IN     (1u << 3)
+#define IO_QUAL_STRING (1u << 4)
+#define IO_QUAL_REP    (1u << 5)
+#define RFLAGS_DF      (1ull << 10)
+/* Elements moved per exit; a longer REP continues on re-entry, as the
+ * CPU itself would after an interrupt (RIP is not advanced). */
+#define STRING_IO_BATCH 1024
+
+static enum exit_action port_in(struct vcpu *v, uint16_t port, unsigned size)
+{
+	uint32_t value = port_bus_in(v->vm, &v->vm->ports, port, size);
+	uint64_t *rax = &v->gpr[GPR_RAX];
+
+	if (size == 4)
+		*rax = value;   /* a 32-bit destination clears bits 63:32 */
+	else if (size == 2)
+		*rax = (*rax & ~0xFFFFull) | value;
+	else
+		*rax = (*rax & ~0xFFull) | value;
+	return EXIT_ADVANCE;
+}
+
+static int read_table(void *ctx, uint64_t gpa, void *dst, unsigned size)
+{
+	return gmem_read(ctx, gpa, dst, size);
+}
+
+/* Guest memory at a linear address; a fault becomes the guest's #PF. */
+static int linear_access(struct vcpu *v, uint64_t linear, void *buf, unsigned size, bool write)
+{
+	struct gva_mode mode = {
+		.cr0 = vmread(GUEST_CR0), .cr3 = vmread(GUEST_CR3), .cr4 = vmread(GUEST_CR4),
+		.efer = vmread(GUEST_IA32_EFER), .read = read_table, .ctx = &v->vm->mem,
+	};
+	unsigned access = write ? GVA_WRITE : 0;
+	uint64_t gpa;
+	uint32_t pf;
+
+	if ((vmread(GUEST_SS_AR_BYTES) >> 5 & 3) == 3)
+		access |= GVA_USER;
+	if (gva_translate(&mode, linear, access, &gpa, &pf)) {
+		inject_page_fault(v, linear, pf);
+		return -1;
+	}
+	/* An element that crosses a page is rare enough to do bytewise. */
+	if (((gpa & 0xFFF) + size) > 0x1000) {
+		for (unsigned i = 0; i < size; i++)
+			if (linear_access(v, linear + i, (uint8_t *)buf + i, 1, write))
+				return -1;
+		return 0;
+	}
+	int rc = write ? gmem_write(&v->vm->mem, gpa, buf, size) : gmem_read(&v->vm->mem, gpa, buf, size);
+	if (rc)
+		vm_stop(v->vm, "string I/O to guest-physical 0x%llx outside its RAM",
+			(unsigned long long)gpa);
+	return rc;
+}
+
+static uint64_t address_mask(uint32_t insn_info)
+{
+	/* VM-exit instruction-information for INS/OUTS: bits 9:7 = address size. */
+	switch ((insn_info >> 7) & 7) {
+	case 0: return 0xFFFFull;
+	case 1: return 0xFFFFFFFFull;
+	default: return ~0ull;
+	}
+}
+
+static enum exit_action string_io(struct vcpu *v, uint16_t port, unsigned size, bool in, bool rep)
+{
+	uint64_t mask = address_mask((uint32_t)vmread(VMX_INSTRUCTION_INFO));
+	int64_t step = vmread(GUEST_RFLAGS) & RFLAGS_DF ? -(int64_t)size : (int64_t)size;
+	uint64_t linear = vmread(GUEST_LINEAR_ADDRESS);
+	uint64_t count = rep ? v->gpr[GPR_RCX] & mask : 1;
+	unsigned idx = in ? GPR_RDI : GPR_RSI;
+	uint64_t done = 0;
+
+	for (; done < count && done < STRING_IO_BATCH; done++, linear += (uint64_t)step) {
+		uint32_t value = 0;
+		if (in) {
+			value = port_bus_in(v->vm, &v->vm->ports, port, size);
+			if (linear_access(v, linear, &value, size, true))
+				break;
+		} else {
+			if (linear_access(v, linear, &value, size, false))
+				break;
+			port_bus_out(v->vm, &v->vm->ports, port, size, value);
+		}
+		v->gpr[idx] = (v->gpr[idx] & ~mask) | ((v->gpr[idx] + (uint64_t)step) & mask);
+		if (v->vm->state != VM_RUNNABLE)
+			return EXIT_STOP;
+	}
+	if (rep)
+		v->gpr[GPR_RCX] = (v->gpr[GPR_RCX] & ~mask) | ((count - done) & mask);
+	/* Done, or a fault was injected (RIP stays for the handler to retry). */
+	if (done == count)
+		return EXIT_ADVANCE;
+	return EXIT_RESUME;
+}
+
+enum exit_action handle_io(struct vcpu *v)
+{
+	uint64_t q = vmread(EXIT_QUALIFICATION);
+	unsigned size = (unsigned)(q & 7) + 1;
+	uint16_t port = (uint16_t)(q >> 16);
+
+	if (q & IO_QUAL_STRING)
+		return string_io(v, port, size, q & IO_QUAL_IN, q & IO_QUAL_REP);
+	if (q & IO_QUAL_IN)
+		return port_in(v, port, size);
+	port_bus_out(v->vm, &v->vm->ports, port, size, (uint32_t)v->gpr[GPR_RAX]);
+	return EXIT_ADVANCE;
+}

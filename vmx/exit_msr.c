@@ -1,0 +1,145 @@
+/* RDMSR/WRMSR (exit reasons 31, 32).  Every MSR access exits (the MSR
+ * bitmap is all ones); the guest may use the set below, and anything
+ * else raises #GP(0) as an MSR the CPU does not implement would
+ * (DESIGN.md 4). */
+#include "arch/x86/cpu.h"
+#include "arch/x86/msr.h"
+#include "guest/vm.h"
+#include "vmx/caps.h"
+#include "vmx/exit.h"
+#include "vmx/vmcs_fields.h"
+#include "vmx/vmx_insn.h"
+
+#define APIC_BASE_DEFAULT 0xFEE00100ull   /* BSP, APIC globally disabled: none is modelled */
+#define EFER_WRITABLE (EFER_SCE | EFER_LME | EFER_NXE)
+
+/* MSRs the guest may use directly once loaded: index into vcpu->guest_msrs. */
+static int swapped_msr_index(uint32_t msr)
+{
+	switch (msr) {
+	case IA32_STAR: return 0;
+	case IA32_LSTAR: return 1;
+	case IA32_CSTAR: return 2;
+	case IA32_FMASK: return 3;
+	case IA32_KERNEL_GS_BASE: return 4;
+	default: return -1;
+	}
+}
+
+/* The VMCS field that holds an MSR's guest value, or 0. */
+static uint32_t vmcs_msr_field(uint32_t msr)
+{
+	switch (msr) {
+	case IA32_SYSENTER_CS: return GUEST_SYSENTER_CS;
+	case IA32_SYSENTER_ESP: return GUEST_SYSENTER_ESP;
+	case IA32_SYSENTER_EIP: return GUEST_SYSENTER_EIP;
+	case IA32_FS_BASE: return GUEST_FS_BASE;
+	case IA32_GS_BASE: return GUEST_GS_BASE;
+	case IA32_PAT: return vmx_caps.load_pat ? GUEST_IA32_PAT : 0;
+	case IA32_DEBUGCTL: return GUEST_IA32_DEBUGCTL;
+	default: return 0;
+	}
+}
+
+static int read_msr(struct vcpu *v, uint32_t msr, uint64_t *value)
+{
+	int idx = swapped_msr_index(msr);
+	uint32_t field = vmcs_msr_field(msr);
+
+	if (idx >= 0)
+		*value = v->guest_msrs[idx];
+	else if (field)
+		*value = vmread(field);
+	else if (msr == IA32_EFER)
+		*value = vmread(GUEST_IA32_EFER);
+	else if (msr == IA32_TIME_STAMP_COUNTER)
+		*value = rdtsc() + vmread(TSC_OFFSET);
+	else if (msr == IA32_APIC_BASE)
+		*value = APIC_BASE_DEFAULT;
+	else if (msr == IA32_MISC_ENABLE)
+		*value = 1;   /* fast strings */
+	else if (msr == IA32_MTRR_DEF_TYPE)
+		*value = v->mtrr_def_type;
+	else if (msr == IA32_MTRRCAP || msr == IA32_BIOS_SIGN_ID || msr == IA32_MCG_CAP ||
+		 msr == IA32_MCG_STATUS)
+		*value = 0;   /* no MTRRs, no microcode revision, no machine-check banks */
+	else
+		return -1;
+	return 0;
+}
+
+static bool valid_pat(uint64_t pat)
+{
+	for (int i = 0; i < 8; i++) {
+		uint8_t type = (uint8_t)(pat >> (8 * i));
+		if (type == 2 || type == 3 || type > 7)
+			return false;
+	}
+	return true;
+}
+
+static int write_efer(uint64_t value)
+{
+	uint64_t old = vmread(GUEST_IA32_EFER);
+
+	if (value & ~(EFER_WRITABLE | EFER_LMA))
+		return -1;
+	/* LME cannot change while paging is on (SDM Vol. 3A 10.8.5). */
+	if (((value ^ old) & EFER_LME) && (vmread(GUEST_CR0) & CR0_PG))
+		return -1;
+	vmwrite(GUEST_IA32_EFER, (value & EFER_WRITABLE) | (old & EFER_LMA));
+	return 0;
+}
+
+static bool canonical(uint64_t a)
+{
+	return (uint64_t)((int64_t)(a << 16) >> 16) == a;
+}
+
+static int write_msr(struct vcpu *v, uint32_t msr, uint64_t value)
+{
+	int idx = swapped_msr_index(msr);
+	uint32_t field = vmcs_msr_field(msr);
+
+	if (idx >= 0) {
+		if (msr != IA32_STAR && msr != IA32_FMASK && !canonical(value))
+			return -1;
+		v->guest_msrs[idx] = value;
+		wrmsr(msr, value);   /* this vCPU is the one loaded now */
+	} else if (field) {
+		if (msr == IA32_PAT && !valid_pat(value))
+			return -1;
+		if ((msr == IA32_FS_BASE || msr == IA32_GS_BASE) && !canonical(value))
+			return -1;
+		vmwrite(field, value);
+	} else if (msr == IA32_EFER) {
+		return write_efer(value);
+	} else if (msr == IA32_TIME_STAMP_COUNTER) {
+		vmwrite(TSC_OFFSET, value - rdtsc());
+	} else if (msr == IA32_MTRR_DEF_TYPE) {
+		v->mtrr_def_type = value & 0xCFF;
+	} else if (msr != IA32_APIC_BASE && msr != IA32_MISC_ENABLE && msr != IA32_BIOS_SIGN_ID) {
+		return -1;   /* the three above accept and ignore writes */
+	}
+	return 0;
+}
+
+enum exit_action handle_rdmsr(struct vcpu *v)
+{
+	uint64_t value;
+
+	if (read_msr(v, (uint32_t)v->gpr[GPR_RCX], &value))
+		return inject_gp0(v);
+	v->gpr[GPR_RAX] = (uint32_t)value;
+	v->gpr[GPR_RDX] = value >> 32;
+	return EXIT_ADVANCE;
+}
+
+enum exit_action handle_wrmsr(struct vcpu *v)
+{
+	uint64_t value = (v->gpr[GPR_RDX] << 32) | (uint32_t)v->gpr[GPR_RAX];
+
+	if (write_msr(v, (uint32_t)v->gpr[GPR_RCX], value))
+		return inject_gp0(v);
+	return EXIT_ADVANCE;
+}

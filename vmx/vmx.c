@@ -1,0 +1,69 @@
+/* Entering VMX operation (SDM Vol. 3C 24.7, 24.8). */
+#include "vmx/vmx.h"
+#include "arch/x86/cpu.h"
+#include "core/log.h"
+#include "lib/string.h"
+#include "mm/paging.h"
+#include "mm/setup.h"
+#include "vmx/caps.h"
+#include "vmx/vmx_insn.h"
+
+static uint64_t vmxon_region;
+
+/* A control register value made acceptable to VMX: bits fixed to 1 set,
+ * bits fixed to 0 cleared (SDM A.7, A.8). */
+static uint64_t fix_bits(uint64_t v, uint64_t fixed0, uint64_t fixed1)
+{
+	return (v | fixed0) & fixed1;
+}
+
+uint64_t vmx_guest_cr0(uint64_t shadow)
+{
+	/* Unrestricted guest lifts the PE and PG requirements (25.8). */
+	uint64_t fixed0 = vmx_caps.cr0_fixed0 & ~(CR0_PE | CR0_PG);
+	return fix_bits(shadow, fixed0, vmx_caps.cr0_fixed1);
+}
+
+uint64_t vmx_guest_cr4(uint64_t shadow)
+{
+	return fix_bits(shadow, vmx_caps.cr4_fixed0, vmx_caps.cr4_fixed1);
+}
+
+/* FXSAVE/XSAVE for guests: the hypervisor itself never touches the FPU
+ * (-mgeneral-regs-only), but it saves and restores guest FPU state when
+ * it switches between guests, and XSETBV needs CR4.OSXSAVE in root mode. */
+static void enable_fpu_features(void)
+{
+	uint64_t cr4 = read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT;
+
+	if (cpuid(1, 0).ecx & (1u << 26))   /* CPUID.1:ECX.XSAVE */
+		cr4 |= CR4_OSXSAVE;
+	write_cr4(cr4);
+	write_cr0((read_cr0() | CR0_MP | CR0_NE) & ~(CR0_EM | CR0_TS));
+}
+
+int vmx_init(void)
+{
+	enable_fpu_features();
+	write_cr0(fix_bits(read_cr0(), vmx_caps.cr0_fixed0, vmx_caps.cr0_fixed1));
+	write_cr4(fix_bits(read_cr4() | CR4_VMXE, vmx_caps.cr4_fixed0, vmx_caps.cr4_fixed1));
+
+	vmxon_region = frame_alloc_zeroed(0);
+	if (vmxon_region == FRAME_NONE) {
+		pr_err("vmx: no memory for the VMXON region");
+		return -1;
+	}
+	/* The region starts with the VMCS revision identifier (24.11.5). */
+	*(uint32_t *)phys_to_virt(vmxon_region) = vmx_caps.revision;
+	if (vmxon(vmxon_region)) {
+		pr_err("vmx: VMXON failed (CR0=0x%llx CR4=0x%llx)", (unsigned long long)read_cr0(),
+		       (unsigned long long)read_cr4());
+		return -1;
+	}
+	if (vmcs_setup_shared()) {
+		pr_err("vmx: no memory for the I/O and MSR bitmaps");
+		return -1;
+	}
+	pr_debug("vmx: VMXON done, VMCS revision 0x%x", vmx_caps.revision);
+	return 0;
+}
