@@ -68,15 +68,16 @@ static void print_exit_counts(const struct vm *vm)
 	int n = 0;
 	uint64_t total = 0;
 
-	for (unsigned r = 0; r <= EXIT_REASON_MAX; r++)
-		total += vm->exits[r];
+	const uint64_t *exits = vm->vcpu.exits;
+
+	for (unsigned r = 0; r < EXIT_REASON_SLOTS; r++)
+		total += exits[r];
 	n += ksnprintf(line + n, sizeof line - (size_t)n, "guest %s: %llu exits", vm->name,
 		       (unsigned long long)total);
-	for (unsigned r = 0; r <= EXIT_REASON_MAX && n < (int)sizeof line; r++)
-		if (vm->exits[r])
+	for (unsigned r = 0; r < EXIT_REASON_SLOTS && n < (int)sizeof line; r++)
+		if (exits[r])
 			n += ksnprintf(line + n, sizeof line - (size_t)n, ", %s %llu",
-				       r == EXIT_REASON_MAX ? "other" : exit_reason_name(r),
-				       (unsigned long long)vm->exits[r]);
+				       exit_reason_name(r), (unsigned long long)exits[r]);
 	pr_info("%s; %llu pages backed", line, (unsigned long long)vm->mem.ram_frames);
 }
 

@@ -52,7 +52,7 @@ struct vcpu {
 	uint64_t guest_msrs[5];   /* STAR, LSTAR, CSTAR, FMASK, KERNEL_GS_BASE */
 	uint64_t mtrr_def_type;
 	uint8_t fpu[512] __attribute__((aligned(16)));  /* FXSAVE image */
-	bool fpu_saved;
+	uint64_t exits[EXIT_REASON_SLOTS];   /* per basic exit reason */
 };
 
 struct guest_console {
@@ -78,8 +78,6 @@ struct vm {
 	uint16_t fwcfg_key;
 	uint32_t fwcfg_offset;
 
-	uint64_t exits[EXIT_REASON_MAX + 1];   /* per basic reason; last = other */
-	uint64_t exits_total;
 };
 
 /* Create guest number `index` from a module: parse its options, set up

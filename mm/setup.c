@@ -80,12 +80,20 @@ void mm_init(const struct mb2_info *info, uint64_t info_phys, struct mm_summary 
 		 table_pages, meta_bytes >> 10, (unsigned long long)carve);
 }
 
+/* Zero whole frames 8 bytes per step: on the EPT first-touch path this
+ * is most of the cost, and emulators count rep iterations one by one. */
+static void zero_frames(void *p, size_t bytes)
+{
+	size_t qwords = bytes / 8;
+	__asm__ volatile("rep stosq" : "+D"(p), "+c"(qwords) : "a"(0ull) : "memory");
+}
+
 uint64_t frame_alloc_zeroed(unsigned order)
 {
 	uint64_t phys = frame_alloc(&frames, order);
 
 	if (phys != FRAME_NONE)
-		memset(phys_to_virt(phys), 0, (size_t)FRAME_SIZE << order);
+		zero_frames(phys_to_virt(phys), (size_t)FRAME_SIZE << order);
 	return phys;
 }
 

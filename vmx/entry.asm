@@ -62,7 +62,8 @@ vmx_enter:
 	mov [rdi + VCPU_HOST_RSP], rsp
 	mov rsp, [rdi + VCPU_STACK]             ; = HOST_RSP: [rsp] = vcpu
 	cmp qword [rdi + VCPU_LAUNCHED], 0
-	LOAD_GUEST_GPRS                         ; mov does not change flags
+	mov qword [rdi + VCPU_LAUNCHED], 1      ; from now on VMRESUME (mov keeps the flags)
+	LOAD_GUEST_GPRS
 	je .launch
 	vmresume
 	jmp entry_failed
@@ -89,7 +90,6 @@ vmx_exit_stub:
 	mov GPR(15), r15
 	pop rax
 	mov GPR(7), rax
-	mov qword [rdi + VCPU_LAUNCHED], 1      ; an exit means the launch took
 	call vmx_exit_dispatch                  ; RSP is HOST_RSP: 16-byte aligned
 	test eax, eax
 	jnz to_scheduler

@@ -81,7 +81,7 @@ static struct cpuid_regs guest_cpuid(uint32_t leaf, uint32_t subleaf)
 	return r;
 }
 
-enum exit_action handle_cpuid(struct vcpu *v)
+HOT_PATH enum exit_action handle_cpuid(struct vcpu *v)
 {
 	struct cpuid_regs r = guest_cpuid((uint32_t)v->gpr[GPR_RAX], (uint32_t)v->gpr[GPR_RCX]);
 

@@ -15,7 +15,7 @@
  * CPU itself would after an interrupt (RIP is not advanced). */
 #define STRING_IO_BATCH 1024
 
-static enum exit_action port_in(struct vcpu *v, uint16_t port, unsigned size)
+static HOT_PATH enum exit_action port_in(struct vcpu *v, uint16_t port, unsigned size)
 {
 	uint32_t value = port_bus_in(v->vm, &v->vm->ports, port, size);
 	uint64_t *rax = &v->gpr[GPR_RAX];
@@ -107,7 +107,7 @@ static enum exit_action string_io(struct vcpu *v, uint16_t port, unsigned size, 
 	return EXIT_RESUME;
 }
 
-enum exit_action handle_io(struct vcpu *v)
+HOT_PATH enum exit_action handle_io(struct vcpu *v)
 {
 	uint64_t q = vmread(EXIT_QUALIFICATION);
 	unsigned size = (unsigned)(q & 7) + 1;
@@ -118,5 +118,6 @@ enum exit_action handle_io(struct vcpu *v)
 	if (q & IO_QUAL_IN)
 		return port_in(v, port, size);
 	port_bus_out(v->vm, &v->vm->ports, port, size, (uint32_t)v->gpr[GPR_RAX]);
-	return EXIT_ADVANCE;
+	/* A device may have ended the guest (exit port, reset request). */
+	return v->vm->state == VM_RUNNABLE ? EXIT_ADVANCE : EXIT_STOP;
 }

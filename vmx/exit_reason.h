@@ -67,7 +67,11 @@
 #define EXIT_REASON_XRSTORS             64
 #define EXIT_REASON_UMWAIT              67
 #define EXIT_REASON_TPAUSE              68
-#define EXIT_REASON_MAX                 70   /* table size: reasons 0..69 */
+#define EXIT_REASON_MAX                 70   /* names known: reasons 0..69 */
+/* Dispatch-table and counter slots: reason & EXIT_REASON_MASK, so any
+ * basic reason a future CPU reports still lands in a slot. */
+#define EXIT_REASON_SLOTS               128
+#define EXIT_REASON_MASK                (EXIT_REASON_SLOTS - 1)
 
 /* Bit 31 of the exit reason: the VM entry failed (SDM 27.8). */
 #define EXIT_REASON_FAILED_VMENTRY      (1u << 31)

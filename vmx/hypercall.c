@@ -25,7 +25,7 @@ static uint64_t arg(struct vcpu *v, enum gpr r, bool long_mode)
 	return long_mode ? v->gpr[r] : (uint32_t)v->gpr[r];
 }
 
-enum exit_action handle_vmcall(struct vcpu *v)
+HOT_PATH enum exit_action handle_vmcall(struct vcpu *v)
 {
 	uint32_t nr = (uint32_t)v->gpr[GPR_RAX];
 	int64_t ret;
