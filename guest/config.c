@@ -39,6 +39,7 @@ static int parse_word(const struct cmdline_word *w, struct guest_config *cfg, ch
 	if (cmdline_key_is(w, "name")) {
 		if (!w->value || !valid_name(w->value, w->value_len))
 			return fail(err, size, w, "a name is 1-31 letters, digits, '-' or '_'");
+		/* Kept even if a later option fails: errors name the guest. */
 		cmdline_copy_value(w, cfg->name, sizeof cfg->name);
 		return 0;
 	}

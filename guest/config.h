@@ -17,7 +17,8 @@ struct guest_config {
 	const char *cmdline;     /* after "--", or "" */
 };
 
-/* Returns 0, or -1 with a one-line reason in err. */
+/* Returns 0, or -1 with a one-line reason in err.  cfg->name is set
+ * from a valid name= even when another option fails ("" otherwise). */
 int guest_config_parse(const char *module_cmdline, struct guest_config *cfg, char *err,
 		       size_t err_size);
 

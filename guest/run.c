@@ -120,7 +120,7 @@ static void create_guests(const struct mb2_info *info, unsigned *stopped)
 		const uint8_t *image = phys_to_virt(m->start);
 
 		err[0] = 0;
-		if (vm_create(vm, vm_count, image, m->end - m->start, m->cmdline, err, sizeof err) == 0) {
+		if (vm_create(vm, vm_count, i, image, m->end - m->start, m->cmdline, err, sizeof err) == 0) {
 			for (unsigned j = 0; j < vm_count; j++)
 				if (vms[j].state == VM_RUNNABLE && !strcmp(vms[j].name, vm->name))
 					vm_stop(vm, "name '%s' is already used by another guest", vm->name);

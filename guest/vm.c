@@ -82,10 +82,11 @@ static int load_guest(struct vm *vm, const uint8_t *image, size_t size, const ch
 	return 0;
 }
 
-int vm_create(struct vm *vm, unsigned index, const uint8_t *image, size_t size,
+int vm_create(struct vm *vm, unsigned index, unsigned module, const uint8_t *image, size_t size,
 	      const char *module_cmdline, char *err, size_t err_size)
 {
 	struct guest_config cfg;
+	int rc;
 
 	memset(vm, 0, sizeof *vm);
 	vm->index = index;
@@ -95,10 +96,15 @@ int vm_create(struct vm *vm, unsigned index, const uint8_t *image, size_t size,
 	vm->vcpu.xcr0 = 1;
 	vm->uart = &uarts[index];
 	memset(vm->uart, 0, sizeof *vm->uart);
-	ksnprintf(vm->name, sizeof vm->name, "module%u", index);
-	if (guest_config_parse(module_cmdline, &cfg, err, err_size))
+	/* Name the guest as soon as its name is known, so even an option
+	 * error is reported against it; "moduleN" before that. */
+	rc = guest_config_parse(module_cmdline, &cfg, err, err_size);
+	if (cfg.name[0])
+		memcpy(vm->name, cfg.name, sizeof vm->name);
+	else
+		ksnprintf(vm->name, sizeof vm->name, "module%u", module);
+	if (rc)
 		return -1;
-	memcpy(vm->name, cfg.name, sizeof vm->name);
 	ksnprintf(vm->cmdline, sizeof vm->cmdline, "%s", cfg.cmdline);
 	if (gmem_init(&vm->mem, &ept_stage2, cfg.mem)) {
 		ksnprintf(err, err_size, "out of host memory for its EPT");

@@ -80,10 +80,11 @@ struct vm {
 
 };
 
-/* Create guest number `index` from a module: parse its options, set up
- * memory, devices and the vCPU, load the image.  0, or -1 with a one-line
- * reason in err (vm->name is the name= given, or "moduleN"). */
-int vm_create(struct vm *vm, unsigned index, const uint8_t *image, size_t size,
+/* Create guest number `index` from boot module number `module`: parse
+ * its options, set up memory, devices and the vCPU, load the image.  0,
+ * or -1 with a one-line reason in err (vm->name is the name= given, or
+ * "moduleN"). */
+int vm_create(struct vm *vm, unsigned index, unsigned module, const uint8_t *image, size_t size,
 	      const char *module_cmdline, char *err, size_t err_size);
 /* Flush its console, return every frame it used. */
 void vm_destroy(struct vm *vm);

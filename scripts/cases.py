@@ -46,6 +46,43 @@ def highest_above_4g(console):
     return None
 
 
+def frames_returned(console):
+    """Every frame a guest used is back in the allocator when it ends."""
+    m = re.search(r"^tern: frames: (\d+) free before the guests, (\d+) after$", console, re.M)
+    if not m:
+        return "no before/after frame line"
+    if m.group(1) != m.group(2):
+        return "frames free before the guests %s, after %s" % (m.group(1), m.group(2))
+    return None
+
+
+def exit_count(console, guest, reason):
+    m = re.search(r"^tern: guest %s: \d+ exits[^;]*?, %s (\d+)" % (guest, reason), console, re.M)
+    return int(m.group(1)) if m else 0
+
+
+def toucher_faults_per_page(console):
+    """Demand paging backs 4 KiB pages: one EPT violation per touched page."""
+    m = re.search(r"^\[toucher\] touched (\d+) pages$", console, re.M)
+    if not m:
+        return "toucher did not report the pages it touched"
+    touched = int(m.group(1))
+    if touched < 16000:
+        return "toucher touched only %d pages of 64 MiB" % touched
+    faults = exit_count(console, "toucher", "EPT violation")
+    # The loader backs the image and boot information pages itself; every
+    # other page costs exactly one violation (a few more for the stack etc.).
+    if not touched <= faults <= touched + 16:
+        return "%d EPT violations for %d touched pages" % (faults, touched)
+    m = re.search(r"^tern: guest toucher: .*; (\d+) pages backed$", console, re.M)
+    if not m or not faults <= int(m.group(1)) <= faults + 16:
+        return "pages backed (%s) does not match %d violations" % (m and m.group(1), faults)
+    return None
+
+
+G = "build/guests/"
+HELLO = G + "hello.elf name=hello mem=4M -- hello world"
+
 BOOT_SUMMARY = [r"^tern: Tern hypervisor, loaded by GRUB", r"^tern: memory map: \d+ entries",
                 r"^tern: modules: \d+"]
 
@@ -87,6 +124,66 @@ CASES = [
          expect=[r"^tern: PANIC: crashtest: deliberate panic$",
                  r"^  #\d+ ffffffff8[0-9a-f]{7} kmain\+0x"],
          last=r"^tern: CRASH: powering off$"),
+    dict(name="bochs-guests-good", emu="bochs", mem="128M", end="success", timeout=300,
+         guests=[HELLO, G + "platform.elf name=platform mem=32M -- check=platform-cmdline"],
+         expect=[r"^\[hello\] hello from a Tern guest$", r"^\[hello\] command line: hello world$",
+                 r"^tern: guest hello exited status=1$",
+                 r"^\[platform\] platform: all \d+ checks passed$",
+                 r"^tern: guest platform exited status=1$",
+                 r"^tern: guest platform: \d+ exits, CPUID \d+, VMCALL \d+, I/O instruction \d+"],
+         reject=[r"FAIL", r"stopped:"],
+         last=r"^tern: all guests done: 2 exited, 0 stopped$",
+         checks=[frames_returned]),
+    dict(name="bochs-guests-hostile", emu="bochs", mem="128M", end="failure", timeout=300,
+         guests=[G + "readpast.elf name=readpast mem=4M", G + "triple.elf name=triple mem=4M",
+                 G + "vmxon.elf name=vmxon mem=4M",
+                 G + "resetter.elf name=reset-cf9 mem=4M -- port=cf9",
+                 G + "resetter.elf name=reset-64 mem=4M -- port=64",
+                 G + "resetter.elf name=reset-92 mem=4M -- port=92",
+                 G + "halter.elf name=halter mem=4M", HELLO],
+         expect=[r"^tern: guest readpast stopped: EPT violation gpa=0x500000 rip=0x[0-9a-f]+ \(read\)$",
+                 r"^tern: guest triple stopped: triple fault at rip=0x[0-9a-f]+$",
+                 r"^\[vmxon\] vmxon: all 12 VMX instructions raised #UD$",
+                 r"^tern: guest vmxon exited status=1$",
+                 r"^tern: guest reset-cf9 stopped: reset requested via port 0xcf9 \(value 0x6\)",
+                 r"^tern: guest reset-64 stopped: reset requested via port 0x64 ",
+                 r"^tern: guest reset-92 stopped: reset requested via port 0x92 ",
+                 r"^tern: guest halter stopped: halted$",
+                 r"^tern: guest hello exited status=1$"],
+         reject=[r"FAIL", r"CRASH", r"PANIC"],
+         last=r"^tern: all guests done: 2 exited, 6 stopped$",
+         checks=[frames_returned]),
+    dict(name="bochs-toucher-64M", emu="bochs", mem="128M", end="success", timeout=300,
+         guests=[G + "toucher.elf name=toucher mem=64M"],
+         expect=[r"^\[toucher\] verified \d+ pages$", r"^tern: guest toucher exited status=1$"],
+         last=r"^tern: all guests done: 1 exited, 0 stopped$",
+         checks=[frames_returned, toucher_faults_per_page]),
+    dict(name="bochs-bad-guests", emu="bochs", mem="64M", end="failure", timeout=300,
+         guests=[G + "hello.elf mem=4M", G + "hello.elf name=bad/name mem=4M",
+                 G + "hello.elf name=nomem", G + "hello.elf name=tiny mem=1M",
+                 G + "hello.elf name=typo mem=4M colour=blue", HELLO,
+                 G + "hello.elf name=hello mem=4M",
+                 "guest/tests/README.md name=text mem=4M", "build/tern.elf name=notmb1 mem=4M",
+                 G + "bigbss.elf name=bigbss mem=2M"],
+         expect=[r"^tern: guest module0 stopped: missing name= option$",
+                 r"^tern: guest module1 stopped: option 'name=bad/name': ",
+                 r"^tern: guest nomem stopped: missing mem= option$",
+                 r"^tern: guest tiny stopped: option 'mem=1M': guest RAM must be 2M-64G",
+                 r"^tern: guest typo stopped: option 'colour=blue': unknown option",
+                 r"^tern: guest hello stopped: name 'hello' is already used by another guest$",
+                 r"^tern: guest text stopped: unknown image format",
+                 r"^tern: guest notmb1 stopped: ELF image without a multiboot header",
+                 r"^tern: guest bigbss stopped: kernel segment \[0x[0-9a-f]+-0x[0-9a-f]+\) does not fit in guest RAM of 2048 KiB$",
+                 r"^\[hello\] hello from a Tern guest$", r"^tern: guest hello exited status=1$"],
+         reject=[r"FAIL", r"CRASH"],
+         last=r"^tern: all guests done: 1 exited, 9 stopped$",
+         checks=[frames_returned]),
+    dict(name="bochs-cpu-lynnfield", emu="bochs", mem="64M", end="no-vmx", timeout=120,
+         cpu="corei5_lynnfield_750", guests=[HELLO],
+         last=r"^tern: vmx: cannot run guests: this CPU's VT-x lacks unrestricted guest$"),
+    dict(name="bochs-cpu-penryn", emu="bochs", mem="64M", end="no-vmx", timeout=120,
+         cpu="core2_penryn_t9600", guests=[HELLO],
+         last=r"^tern: vmx: cannot run guests: this CPU's VT-x lacks .*EPT, unrestricted guest, VPID"),
     dict(name="bochs-boot-64M", emu="bochs", mem="64M", end="success", timeout=180,
          expect=BOOT_SUMMARY + [r"^tern: vmx: VT-x present"],
          last=r"^tern: all guests done: 0 exited, 0 stopped$",
