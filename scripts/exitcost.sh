@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Instructions the hypervisor executes for one VM exit, counted by Bochs.
+# Usage: exitcost.sh   (after `make all guests`)
+#
+# For each exiting instruction of the bench guest (guest/tests/bench.c)
+# Bochs' debugger stops at that guest instruction (a linear breakpoint:
+# only the guest has anything mapped that low), then at vmx_exit_stub
+# (the exit arrives) and at the stub's VMRESUME, printing Bochs' tick
+# count ("ptime": one tick per instruction executed) at both.  The
+# difference plus one (the VMRESUME) is the hypervisor's instruction
+# count for exactly that exit.  Prints "NAME INSTRUCTIONS" lines.
+set -euo pipefail
+cd "$(dirname "$(readlink -f "$0")")/.."
+tern=build/tern.elf
+guest=build/guests/bench.elf
+work=$(mktemp -d)
+trap '[ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT; [ -n "${KEEP:-}" ] && echo "work: $work" >&2
+
+sym() { nm "$tern" | awk -v s="$1" '$3 == s { print "0x" $1 }'; }
+stub=$(sym vmx_exit_stub)
+enter=$(sym vmx_enter)
+resume=0x$(objdump -d --no-show-raw-insn "$tern" | awk '/<vmx_exit_stub>:/ { f = 1 } f && /vmresume/ { sub(":", "", $1); print $1; exit }')
+# The guest instruction in the function that measures it.
+guest_insn() {
+	objdump -d --no-show-raw-insn "$guest" | awk -v fn="<$1>:" -v pat="$2" '
+		$2 == fn { f = 1; next } /^$/ { f = 0 } f && $0 ~ pat { sub(":", "", $1); print "0x" $1; exit }'
+}
+
+scripts/mkiso.sh "$work/bench.iso" "" "$guest name=bench mem=32M"
+measure() {
+	local name=$1 at=$2
+	# Stop in vmx_enter first: before the guest runs, GRUB's code uses
+	# the same low linear addresses.
+	# The third execution of the instruction is measured: for the page
+	# touch, the first one in a 2 MiB region also builds an EPT table.
+	printf "lb %s\nc\nd 1\nlb %s\nc\nc\nc\nd 2\nlb %s\nc\nptime\nlb %s\nc\nptime\nquit\n" \
+		"$enter" "$at" "$stub" "$resume" > "$work/cmds"
+	cat > "$work/rc" <<RC
+megs: 128
+romimage: file=/usr/share/bochs/BIOS-bochs-latest
+vgaromimage: file=/usr/share/vgabios/vgabios.bin
+cpu: model=corei7_skylake_x, count=1, ips=50000000, reset_on_triple_fault=0
+clock: sync=none, time0=1
+ata0-master: type=cdrom, path="$work/bench.iso", status=inserted
+boot: cdrom
+com1: enabled=1, mode=file, dev=$work/serial
+display_library: sdl2
+log: /dev/null
+RC
+	SDL_VIDEODRIVER=dummy timeout 300 bochs -q -f "$work/rc" -rc "$work/cmds" </dev/null > "$work/out" 2>&1 || true
+	awk -v n="$name" '/^ptime:/ { t[++i] = $2 } END { if (i == 2) print n, t[2] - t[1] + 1; else print n, "?" }' "$work/out"
+}
+measure cpuid "$(guest_insn loop_cpuid 'cpuid')"
+measure vmcall "$(guest_insn loop_vmcall 'vmcall')"
+measure pio "$(guest_insn loop_pio '\tin ')"
+# touch_pages() is inlined into main: its load is "mov (%eax),%cl".
+measure ept_first_touch "$(guest_insn main 'mov +\\(%eax\\),%cl')"
