@@ -39,7 +39,6 @@ static int parse_word(const struct cmdline_word *w, struct guest_config *cfg, ch
 	if (cmdline_key_is(w, "name")) {
 		if (!w->value || !valid_name(w->value, w->value_len))
 			return fail(err, size, w, "a name is 1-31 letters, digits, '-' or '_'");
-		/* Kept even if a later option fails: errors name the guest. */
 		cmdline_copy_value(w, cfg->name, sizeof cfg->name);
 		return 0;
 	}
@@ -65,6 +64,11 @@ int guest_config_parse(const char *module_cmdline, struct guest_config *cfg, cha
 	cfg->name[0] = 0;
 	cfg->mem = 0;
 	cfg->cmdline = rest ? rest : "";
+	/* name= first, wherever it stands, so every error names the guest. */
+	cmdline_begin(&it, module_cmdline);
+	while (cmdline_next(&it, &w))
+		if (cmdline_key_is(&w, "name") && w.value && valid_name(w.value, w.value_len))
+			cmdline_copy_value(&w, cfg->name, sizeof cfg->name);
 	cmdline_begin(&it, module_cmdline);
 	while (cmdline_next(&it, &w))
 		if (parse_word(&w, cfg, err, err_size))

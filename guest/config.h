@@ -18,7 +18,8 @@ struct guest_config {
 };
 
 /* Returns 0, or -1 with a one-line reason in err.  cfg->name is set
- * from a valid name= even when another option fails ("" otherwise). */
+ * from a valid name= wherever it stands, even when another option
+ * fails ("" otherwise). */
 int guest_config_parse(const char *module_cmdline, struct guest_config *cfg, char *err,
 		       size_t err_size);
 

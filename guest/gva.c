@@ -39,11 +39,16 @@ static int entry_at(const struct gva_mode *m, const struct walk *w, uint64_t tab
 	return m->read(m->ctx, table + idx * w->entry_size, e, w->entry_size);
 }
 
-static bool denied(uint64_t e, unsigned access, const struct gva_mode *m)
+/* Access rights combine over the whole walk (SDM Vol. 3A 4.6): writable
+ * only if every level says R/W, user-accessible only if every level says
+ * U/S.  They are judged once, at the leaf: a walk that meets a
+ * not-present entry faults with P = 0 whatever the upper levels allow
+ * (4.7). */
+static bool denied(uint64_t rights, unsigned access, const struct gva_mode *m)
 {
-	if ((access & GVA_USER) && !(e & PTE_U))
+	if ((access & GVA_USER) && !(rights & PTE_U))
 		return true;
-	if ((access & GVA_WRITE) && !(e & PTE_W) && ((access & GVA_USER) || (m->cr0 & CR0_WP)))
+	if ((access & GVA_WRITE) && !(rights & PTE_W) && ((access & GVA_USER) || (m->cr0 & CR0_WP)))
 		return true;
 	return false;
 }
@@ -69,20 +74,24 @@ int gva_translate(const struct gva_mode *m, uint64_t linear, unsigned access, ui
 	if (w.levels == 2)
 		linear &= 0xFFFFFFFFull;
 
+	uint64_t rights = PTE_W | PTE_U;
+
 	for (int level = w.levels; level >= 1; level--) {
 		if (entry_at(m, &w, table, linear, level, &e) || !(e & PTE_P))
 			return -1;
 		bool pae_pdpte = w.levels == 3 && level == 3;   /* PDPTEs carry no R/W, U/S */
-		if (!pae_pdpte && denied(e, access, m)) {
-			*pf_error |= 1;
-			return -1;
-		}
+		if (!pae_pdpte)
+			rights &= e;
 		/* PS makes a leaf: at the PDE (4 MiB with CR4.PSE in 32-bit
 		 * paging, 2 MiB otherwise) and at the 4-level PDPTE (1 GiB). */
 		bool large = !pae_pdpte && (e & PTE_PS) &&
 			     ((level == 2 && (w.levels != 2 || (m->cr4 & CR4_PSE))) ||
 			      (level == 3 && w.levels == 4));
 		if (large || level == 1) {
+			if (denied(rights, access, m)) {
+				*pf_error |= 1;
+				return -1;
+			}
 			unsigned shift = level == 1 ? 12 : shift_of(&w, level);
 			uint64_t base;
 			if (w.levels == 2 && level == 2)   /* 4 MiB page: bits 20:13 are PA 39:32 */

@@ -55,11 +55,11 @@ static int load_aout(const uint8_t *image, size_t size, uint64_t ram_size,
 		     size_t err_size)
 {
 	const uint8_t *h = image + out->header_offset;
-	uint32_t header_addr = rd32(h + 12), load_addr = rd32(h + 16);
-	uint32_t load_end = rd32(h + 20), bss_end = rd32(h + 24);
 
 	if (out->header_offset + 32 > size)
 		return ERR("multiboot header truncated (address fields missing)");
+	uint32_t header_addr = rd32(h + 12), load_addr = rd32(h + 16);
+	uint32_t load_end = rd32(h + 20), bss_end = rd32(h + 24);
 	if (load_addr > header_addr || header_addr - load_addr > out->header_offset)
 		return ERR("multiboot header: load_addr 0x%x is inconsistent with header_addr 0x%x",
 			   load_addr, header_addr);
@@ -110,8 +110,9 @@ static int elf_header(const uint8_t *image, size_t size, struct elf_view *e, cha
 	e->phoff = e->is64 ? rd64(image + 32) : rd32(image + 28);
 	e->phentsize = rd16(image + (e->is64 ? 54 : 42));
 	e->phnum = rd16(image + (e->is64 ? 56 : 44));
-	if (e->phentsize < (e->is64 ? 56u : 32u) || !e->phnum ||
-	    e->phoff + (uint64_t)e->phnum * e->phentsize > size)
+	/* Written so that no sum can wrap: e_phoff is a 64-bit file field. */
+	if (e->phentsize < (e->is64 ? 56u : 32u) || !e->phnum || e->phoff > size ||
+	    (uint64_t)e->phnum * e->phentsize > size - e->phoff)
 		return ERR("ELF program headers lie outside the image");
 	return 0;
 }
@@ -227,7 +228,7 @@ int multiboot_write_info(const struct multiboot_image *img, uint64_t ram_size,
 
 	while (cmdline[cmd_len])
 		cmd_len++;
-	if (cmd_len > 4096 - 512)
+	if (cmd_len >= 4096 - 512)   /* the string and its NUL in [512, 4096) */
 		return ERR("guest command line too long (%zu bytes)", cmd_len);
 	/* The kernel wins the low page if it sits there: use the page after it. */
 	if (img->load_start < base + 4096 && img->load_end > base)

@@ -267,3 +267,33 @@ TEST(config_long_bad_word_in_error)
 	CHECK(one_line_naming("qqqqqqqqqqqqqqqq"));
 	CHECK(strlen(err) < sizeof err - 1);
 }
+
+/* config.h: cfg->name is set from a valid name= even when a later
+ * option fails, so the error can be reported against the guest; it is
+ * "" when there is no valid name. */
+TEST(config_name_kept_on_later_error)
+{
+	struct guest_config cfg;
+
+	CHECK(parse("name=web mem=1M", &cfg) == -1);
+	CHECK(strcmp(cfg.name, "web") == 0);
+	CHECK(parse("/guests/w.elf name=web cpus=4 mem=16M", &cfg) == -1);
+	CHECK(strcmp(cfg.name, "web") == 0);
+	CHECK(parse("name=web", &cfg) == -1);        /* missing mem= */
+	CHECK(strcmp(cfg.name, "web") == 0);
+	CHECK(parse("name=we.b mem=16M", &cfg) == -1);
+	CHECK(strcmp(cfg.name, "") == 0);
+	CHECK(parse("mem=16M", &cfg) == -1);
+	CHECK(strcmp(cfg.name, "") == 0);
+}
+
+TEST(config_name_kept_on_earlier_error)
+{
+	struct guest_config cfg;
+
+	/* Errors name the guest wherever name= stands. */
+	CHECK(parse("mem=1M name=web", &cfg) == -1);
+	CHECK(strcmp(cfg.name, "web") == 0);
+	CHECK(parse("colour=blue name=web mem=16M", &cfg) == -1);
+	CHECK(strcmp(cfg.name, "web") == 0);
+}
