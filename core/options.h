@@ -6,7 +6,7 @@
 
 struct options {
 	uint64_t quantum_us;     /* scheduler time slice: quantum=<ms> */
-	char crashtest[16];      /* crashtest=pf|ud|panic: deliberately crash */
+	char crashtest[16];      /* crashtest=<kind>: fail on purpose (core/crashtest.h) */
 };
 
 extern struct options options;

@@ -7,6 +7,7 @@
 #include "arch/x86/power.h"
 #include "arch/x86/tsc.h"
 #include "core/log.h"
+#include "core/options.h"
 #include "guest/vm.h"
 #include "lib/format.h"
 #include "lib/string.h"
@@ -158,6 +159,8 @@ _Noreturn void guests_run(const struct mb2_info *info)
 	uint64_t free_before = frames.free_frames;
 
 	create_guests(info, &stopped);
+	if (vm_count)
+		vmcs_sabotage(&vms[0].vcpu, options.crashtest);
 	for (unsigned i = 0; i < vm_count; i++)
 		fpu_init_state(&vms[i].vcpu);
 	for (unsigned alive = vm_count; alive;) {

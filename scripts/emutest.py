@@ -47,6 +47,8 @@ def boot(case, iso):
                BOCHS_LOG=bochs_log)
     if "cpu" in case:
         env["CPU"] = case["cpu"]
+    if "qemu_cpu" in case:
+        env["QEMU_CPU"] = case["qemu_cpu"]
     emu = case["emu"]
     cmd = ["scripts/run.sh", iso, emu]
     start = time.time()
@@ -64,10 +66,14 @@ def boot(case, iso):
 
 def judge(case, status, console, log):
     """Return None if the run is as expected, else the reason it is not."""
-    if status is None:
-        return "timed out after %ss (the machine did not power off)" % case.get("timeout", 120)
     end = case["end"]
-    if case["emu"] == "qemu":
+    if end == "hang":
+        # Cases that must stop the CPU for good (nothing to power off with).
+        if status is not None:
+            return "the machine ended (status %s); it should have halted" % status
+    elif status is None:
+        return "timed out after %ss (the machine did not power off)" % case.get("timeout", 120)
+    elif case["emu"] == "qemu":
         want = QEMU_STATUS[end]
         if status != want:
             return "QEMU exit status %s, want %d (%s)" % (status, want, end)

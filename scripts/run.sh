@@ -7,6 +7,7 @@
 #   SERIAL=FILE  write the console to FILE instead
 #   CPU=model    Bochs CPU model (default corei7_skylake_x)
 #   IPS=n        Bochs instructions per emulated second
+#   QEMU_CPU=m   QEMU CPU model (TCG only; default QEMU's own)
 set -euo pipefail
 iso=$1
 emu=${2:-}
@@ -28,7 +29,7 @@ serial_arg() {
 
 case "$emu" in
 qemu)
-	exec qemu-system-x86_64 "${qemu_args[@]}" -serial "$(serial_arg)" ;;
+	exec qemu-system-x86_64 ${QEMU_CPU:+-cpu "$QEMU_CPU"} "${qemu_args[@]}" -serial "$(serial_arg)" ;;
 kvm)
 	have_kvm || { echo "run: /dev/kvm is not usable or the CPU has no VMX" >&2; exit 1; }
 	exec qemu-system-x86_64 -enable-kvm -cpu host "${qemu_args[@]}" -serial "$(serial_arg)" ;;

@@ -52,7 +52,7 @@ static void print_fields(const char *title, const struct named_field *f, unsigne
 {
 	kprintf("  %s:\n", title);
 	for (unsigned i = 0; i < n; i++)
-		kprintf("    %-28s 0x%016llx\n", f[i].name, (unsigned long long)vmread(f[i].field));
+		kprintf("    %-30s 0x%016llx\n", f[i].name, (unsigned long long)vmread(f[i].field));
 }
 
 #define F(x) { #x, x }

@@ -213,6 +213,20 @@ int vmcs_create(struct vcpu *v, uint32_t entry)
 	return write_host_state(v) || write_controls(v) || write_guest_state(entry) ? -1 : 0;
 }
 
+/* crashtest=vmentry|vmcontrol: break v's next VM entry on purpose, so
+ * the failure reports are tested rather than trusted. */
+void vmcs_sabotage(struct vcpu *v, const char *kind)
+{
+	vmcs_load(v);
+	if (!strcmp(kind, "vmentry")) {
+		/* TR must be usable (SDM 27.3.1.2): invalid guest state, exit 33. */
+		vmwrite(GUEST_TR_AR_BYTES, AR_UNUSABLE);
+	} else if (!strcmp(kind, "vmcontrol")) {
+		/* Interruption type 1 is reserved (27.2.1.3): VMfailValid, error 7. */
+		vmwrite(VM_ENTRY_INTR_INFO_FIELD, INTR_INFO_VALID | (1u << INTR_INFO_TYPE_SHIFT));
+	}
+}
+
 void vmcs_load(struct vcpu *v)
 {
 	if (current == v)

@@ -23,6 +23,8 @@ int vmcs_setup_shared(void);
  * a flat 32-bit protected-mode machine at `entry`).  0 or -1. */
 int vmcs_create(struct vcpu *v, uint32_t entry);
 void vmcs_destroy(struct vcpu *v);
+/* crashtest=vmentry|vmcontrol: make v's next VM entry fail on purpose. */
+void vmcs_sabotage(struct vcpu *v, const char *kind);
 /* Make v's VMCS current on this CPU (VMPTRLD) if it is not already. */
 void vmcs_load(struct vcpu *v);
 

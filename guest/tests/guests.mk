@@ -2,7 +2,7 @@
 # 1 MiB.  Included by the top-level Makefile (which defines BUILD, CC,
 # NASM, LD).  Every guest/tests/NAME.c becomes $(BUILD)/guests/NAME.elf,
 # linked with the runtime in guest/tests/lib/ and the hypervisor's pure
-# formatter lib/format.c.
+# lib/format.c and lib/string.c.
 
 # This file is included before the Makefile's first rule: keep its
 # default goal (restored at the end).
@@ -21,7 +21,8 @@ GUEST_LDFLAGS := -m elf_i386 -nostdlib -static -z max-page-size=0x1000 -T $(GUES
 GUEST_NAMES := $(sort $(patsubst $(GUEST_DIR)/%.c,%,$(wildcard $(GUEST_DIR)/*.c)))
 GUEST_ELFS  := $(addprefix $(GUEST_OUT)/,$(addsuffix .elf,$(GUEST_NAMES)))
 GUEST_OBJS  := $(addprefix $(GUEST_OBJDIR)/,$(addsuffix .o,$(GUEST_NAMES)))
-GUEST_LIBOBJS := $(GUEST_OBJDIR)/lib/start.o $(GUEST_OBJDIR)/lib/libguest.o $(GUEST_OBJDIR)/lib/format.o
+GUEST_LIBOBJS := $(GUEST_OBJDIR)/lib/start.o $(GUEST_OBJDIR)/lib/libguest.o $(GUEST_OBJDIR)/lib/format.o \
+	$(GUEST_OBJDIR)/lib/string.o
 # Keep the objects (make would delete them as intermediates).
 .SECONDARY: $(GUEST_OBJS)
 
@@ -41,7 +42,7 @@ $(GUEST_OBJDIR)/lib/libguest.o: $(GUEST_DIR)/lib/libguest.c $(GUEST_DIR)/guests.
 	@mkdir -p $(dir $@)
 	$(CC) $(GUEST_CFLAGS) -c $< -o $@
 
-$(GUEST_OBJDIR)/lib/format.o: lib/format.c $(GUEST_DIR)/guests.mk
+$(GUEST_OBJDIR)/lib/%.o: lib/%.c $(GUEST_DIR)/guests.mk
 	@mkdir -p $(dir $@)
 	$(CC) $(GUEST_CFLAGS) -c $< -o $@
 

@@ -11,54 +11,8 @@ const struct mb_info *guest_mbi;
 
 /* ---- C library -------------------------------------------------------- */
 
-void *memset(void *d, int c, size_t n)
-{
-	void *ret = d;
-	__asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
-	return ret;
-}
-
-void *memcpy(void *d, const void *s, size_t n)
-{
-	void *ret = d;
-	__asm__ volatile("rep movsb" : "+D"(d), "+S"(s), "+c"(n) : : "memory");
-	return ret;
-}
-
-int memcmp(const void *a, const void *b, size_t n)
-{
-	const unsigned char *x = a, *y = b;
-	for (size_t i = 0; i < n; i++)
-		if (x[i] != y[i])
-			return x[i] - y[i];
-	return 0;
-}
-
-size_t strlen(const char *s)
-{
-	size_t n = 0;
-	while (s[n])
-		n++;
-	return n;
-}
-
-int strcmp(const char *a, const char *b)
-{
-	while (*a && *a == *b)
-		a++, b++;
-	return (unsigned char)*a - (unsigned char)*b;
-}
-
-int strncmp(const char *a, const char *b, size_t n)
-{
-	for (; n; n--, a++, b++) {
-		if (*a != *b)
-			return (unsigned char)*a - (unsigned char)*b;
-		if (!*a)
-			return 0;
-	}
-	return 0;
-}
+/* memset, memcpy, strlen & co. are the hypervisor's lib/string.c,
+ * compiled for 32 bits like lib/format.c (guests.mk). */
 
 /* 64-bit division for a 32-bit target without libgcc (gcc calls these
  * for uint64_t / and %).  Shift and subtract, 32-bit operations only. */

@@ -276,12 +276,7 @@ const char *exception_name(unsigned vector);
 
 /* ---- C library bits -------------------------------------------------- */
 
-void *memset(void *d, int c, size_t n);
-void *memcpy(void *d, const void *s, size_t n);
-int memcmp(const void *a, const void *b, size_t n);
-size_t strlen(const char *s);
-int strcmp(const char *a, const char *b);
-int strncmp(const char *a, const char *b, size_t n);
+#include "lib/string.h"
 
 /* ---- the guest ------------------------------------------------------- */
 
