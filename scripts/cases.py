@@ -80,6 +80,12 @@ def toucher_faults_per_page(console):
     return None
 
 
+def string_io_lines(console):
+    """cpustate prints one line by REP OUTSB under each paging mode."""
+    n = len(re.findall(r"^\[cpustate\] string I/O through guest paging works$", console, re.M))
+    return None if n == 2 else "%d lines printed by string I/O under guest paging, want 2" % n
+
+
 G = "build/guests/"
 HELLO = G + "hello.elf name=hello mem=4M -- hello world"
 
@@ -125,15 +131,19 @@ CASES = [
                  r"^  #\d+ ffffffff8[0-9a-f]{7} kmain\+0x"],
          last=r"^tern: CRASH: powering off$"),
     dict(name="bochs-guests-good", emu="bochs", mem="128M", end="success", timeout=300,
-         guests=[HELLO, G + "platform.elf name=platform mem=32M -- check=platform-cmdline"],
+         guests=[HELLO, G + "platform.elf name=platform mem=32M -- check=platform-cmdline",
+                 G + "cpustate.elf name=cpustate mem=16M"],
          expect=[r"^\[hello\] hello from a Tern guest$", r"^\[hello\] command line: hello world$",
                  r"^tern: guest hello exited status=1$",
                  r"^\[platform\] platform: all \d+ checks passed$",
                  r"^tern: guest platform exited status=1$",
-                 r"^tern: guest platform: \d+ exits, CPUID \d+, VMCALL \d+, I/O instruction \d+"],
+                 r"^tern: guest platform: \d+ exits, CPUID \d+, VMCALL \d+, I/O instruction \d+",
+                 r"^\[cpustate\] cpustate: all \d+ checks passed$",
+                 r"^tern: guest cpustate exited status=1$",
+                 r"^tern: guest cpustate: \d+ exits, .*CR access \d+, .*XSETBV \d+"],
          reject=[r"FAIL", r"stopped:"],
-         last=r"^tern: all guests done: 2 exited, 0 stopped$",
-         checks=[frames_returned]),
+         last=r"^tern: all guests done: 3 exited, 0 stopped$",
+         checks=[frames_returned, string_io_lines]),
     dict(name="bochs-guests-hostile", emu="bochs", mem="128M", end="failure", timeout=300,
          guests=[G + "readpast.elf name=readpast mem=4M", G + "triple.elf name=triple mem=4M",
                  G + "vmxon.elf name=vmxon mem=4M",

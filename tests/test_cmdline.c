@@ -189,6 +189,11 @@ TEST(cmdline_first_word_with_slash_and_equals_is_kept)
 	CHECK(ws.n == 2);
 	CHECK(strcmp(ws.text[0], "initrd=/boot/x.img") == 0);
 	CHECK(strcmp(ws.text[1], "quiet") == 0);
+
+	/* Even with the '/' in the key part. */
+	collect("dir/x=1 y", &ws);
+	CHECK(ws.n == 2);
+	CHECK(strcmp(ws.text[0], "dir/x=1") == 0);
 }
 
 TEST(cmdline_first_bare_word_without_slash_is_kept)

@@ -1004,3 +1004,34 @@ TEST(pt_present_mask_per_format)
 	UNMAPPED(MiB(2));
 	CLEAN_DESTROY();
 }
+
+/* The hypervisor lives in the top 2 GiB (KERNEL_VMA), so ranges there
+ * must work, including ones that end exactly at 2^64. */
+static void t_top_of_address_space(const struct fmt_case *c)
+{
+	const uint64_t kvma = 0xffffffff80000000ull;
+
+	CHECK(make(c, 3, 16));
+	CHECK(pt_map(&pt, kvma, MiB(1), MiB(4), c->f1) == 0);
+	XLATE(kvma, MiB(1), c->f1, 1);
+	XLATE(kvma + MiB(4) - PAGE, MiB(5) - PAGE, c->f1, 1);
+	CHECK(pt_map(&pt, 0xffffffffffe00000ull, MiB(8), MiB(2), c->f2) == 0);
+	XLATE(0xffffffffffe00000ull, MiB(8), leaf(c->f2, 2), 2);
+	XLATE(0xfffffffffffff000ull, MiB(10) - PAGE, leaf(c->f2, 2), 2);
+
+	/* Unmapping the last page of the address space: va + size wraps
+	 * to 0, which must not make the range empty. */
+	CHECK(pt_unmap(&pt, 0xfffffffffffff000ull, PAGE) == 0);
+	UNMAPPED(0xfffffffffffff000ull);
+	XLATE(0xffffffffffffe000ull, MiB(10) - 2 * PAGE, c->f2, 1);
+	CHECK(pt_unmap(&pt, 0xffffffffffe00000ull, MiB(2)) == 0);
+	UNMAPPED(0xffffffffffe00000ull);
+	UNMAPPED(0xffffffffffffe000ull);
+	XLATE(kvma, MiB(1), c->f1, 1);
+	CLEAN_DESTROY();
+}
+
+TEST(pt_top_of_address_space)
+{
+	FOR_BOTH(t_top_of_address_space);
+}

@@ -84,6 +84,22 @@ HOT_PATH void advance_rip(struct vcpu *v)
 	vmwrite(GUEST_RIP, vmread(GUEST_RIP) + vmread(VM_EXIT_INSTRUCTION_LEN));
 }
 
+static uint64_t visible(uint32_t real, uint32_t shadow, uint32_t mask)
+{
+	uint64_t m = vmread(mask);
+	return (vmread(real) & ~m) | (vmread(shadow) & m);
+}
+
+uint64_t guest_visible_cr0(void)
+{
+	return visible(GUEST_CR0, CR0_READ_SHADOW, CR0_GUEST_HOST_MASK);
+}
+
+uint64_t guest_visible_cr4(void)
+{
+	return visible(GUEST_CR4, CR4_READ_SHADOW, CR4_GUEST_HOST_MASK);
+}
+
 uint64_t guest_gpr(struct vcpu *v, unsigned n)
 {
 	return n == GPR_RSP ? vmread(GUEST_RSP) : v->gpr[n];

@@ -62,6 +62,12 @@ void reinject_vectoring_event(struct vcpu *v);
 /* Skip the exiting instruction (VM-exit instruction length, 28.2.5). */
 HOT_PATH void advance_rip(struct vcpu *v);
 
+/* CR0/CR4 as the guest sees them: bits in the guest/host mask come
+ * from the read shadow, all others from the real guest register
+ * (SDM Vol. 3C 25.6.6). */
+uint64_t guest_visible_cr0(void);
+uint64_t guest_visible_cr4(void);
+
 /* Guest GPR n as seen by a MOV-CR/DR qualification (4 = RSP, from the VMCS). */
 uint64_t guest_gpr(struct vcpu *v, unsigned n);
 void set_guest_gpr(struct vcpu *v, unsigned n, uint64_t value);

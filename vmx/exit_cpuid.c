@@ -36,7 +36,7 @@ static void leaf1(struct cpuid_regs *r)
 		    ECX_TSC_DEADLINE | ECX_OSXSAVE);
 	r->ecx |= ECX_HYPERVISOR;
 	/* OSXSAVE mirrors the guest's CR4.OSXSAVE, not ours. */
-	if (vmread(CR4_READ_SHADOW) & CR4_OSXSAVE)
+	if (guest_visible_cr4() & CR4_OSXSAVE)
 		r->ecx |= ECX_OSXSAVE;
 	r->edx &= ~(EDX_APIC | EDX_ACPI | EDX_HTT | EDX_TM | EDX_PBE);
 	r->ebx = (r->ebx & 0xFFFF) | (1u << 16);   /* APIC id 0, one logical CPU */

@@ -61,7 +61,7 @@ static enum exit_action guest_write_cr0(struct vcpu *v, uint64_t value)
 	 * Control Registers"). */
 	if ((value >> 32) || ((value & CR0_PG) && !(value & CR0_PE)) ||
 	    ((value & CR0_NW) && !(value & CR0_CD)) ||
-	    ((value & CR0_PG) && (efer & EFER_LME) && !(vmread(CR4_READ_SHADOW) & CR4_PAE)))
+	    ((value & CR0_PG) && (efer & EFER_LME) && !(guest_visible_cr4() & CR4_PAE)))
 		return inject_gp0(v);
 	value |= CR0_ET;   /* hardwired to 1 since the i486 */
 	vmwrite(CR0_READ_SHADOW, value);
@@ -109,7 +109,7 @@ enum exit_action handle_cr_access(struct vcpu *v)
 {
 	uint64_t q = vmread(EXIT_QUALIFICATION);
 	unsigned cr = q & 15, type = (q >> 4) & 3, reg = (q >> 8) & 15;
-	uint64_t shadow = vmread(CR0_READ_SHADOW);
+	uint64_t cr0 = guest_visible_cr0();
 
 	switch (type) {
 	case CR_MOV_TO:
@@ -118,11 +118,11 @@ enum exit_action handle_cr_access(struct vcpu *v)
 		set_guest_gpr(v, reg, cr == 3 ? vmread(GUEST_CR3) : 0);
 		return EXIT_ADVANCE;
 	case CR_CLTS:
-		return guest_write_cr0(v, shadow & ~CR0_TS);
+		return guest_write_cr0(v, cr0 & ~CR0_TS);
 	default: {
 		/* LMSW loads PE, MP, EM, TS but cannot clear PE. */
 		uint64_t src = (q >> 16) & 0xF;
-		return guest_write_cr0(v, (shadow & ~0xEull) | src | (shadow & CR0_PE));
+		return guest_write_cr0(v, (cr0 & ~0xEull) | src | (cr0 & CR0_PE));
 	}
 	}
 }

@@ -49,7 +49,7 @@ enum exit_action handle_xsetbv(struct vcpu *v)
 {
 	uint64_t value = (v->gpr[GPR_RDX] << 32) | (uint32_t)v->gpr[GPR_RAX];
 
-	if (!(vmread(CR4_READ_SHADOW) & CR4_OSXSAVE))
+	if (!(guest_visible_cr4() & CR4_OSXSAVE))
 		return inject_ud(v);
 	if ((uint32_t)v->gpr[GPR_RCX] != 0 || !valid_xcr0(value) ||
 	    ((vmread(GUEST_SS_AR_BYTES) >> 5) & 3))

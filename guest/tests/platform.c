@@ -9,24 +9,6 @@
 #define KIB             1024u
 #define MIB             0x100000u
 
-static unsigned checks, failures;
-
-static bool check(bool ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static bool check(bool ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	checks++;
-	if (!ok)
-		failures++;
-	printf("%s", ok ? "ok: " : "FAIL: ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	return ok;
-}
-
 static void check_boot_state(uint32_t magic)
 {
 	uint32_t cr0 = read_cr0();
@@ -218,8 +200,8 @@ int main(uint32_t magic, const struct mb_info *mbi)
 	puts("platform: checking the guest platform");
 	check_boot_state(magic);
 	if (magic != MB_BOOTLOADER_MAGIC) {
-		printf("platform: no multiboot information; %u of %u checks failed\n", failures, checks);
-		return 1;
+		puts("platform: no multiboot information");
+		return check_summary("platform");
 	}
 	check_fw_cfg(&fw_mem);
 	check_mbi(mbi, fw_mem);
@@ -231,10 +213,5 @@ int main(uint32_t magic, const struct mb_info *mbi)
 	check(cmdline_has_word(mbi_cmdline(mbi), "check=platform-cmdline"),
 	      "command line has check=platform-cmdline");
 
-	if (failures) {
-		printf("platform: %u of %u checks failed\n", failures, checks);
-		return 1;
-	}
-	printf("platform: all %u checks passed\n", checks);
-	return 0;
+	return check_summary("platform");
 }

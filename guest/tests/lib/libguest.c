@@ -414,3 +414,32 @@ void guest_init(uint32_t magic, const struct mb_info *mbi)
 	serial_init();
 	idt_install();
 }
+
+/* ---- checks ----------------------------------------------------------- */
+
+static unsigned checks_run, checks_failed;
+
+bool check(bool ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	checks_run++;
+	if (!ok)
+		checks_failed++;
+	printf("%s", ok ? "ok: " : "FAIL: ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	return ok;
+}
+
+int check_summary(const char *name)
+{
+	if (checks_failed) {
+		printf("%s: %u of %u checks failed\n", name, checks_failed, checks_run);
+		return 1;
+	}
+	printf("%s: all %u checks passed\n", name, checks_run);
+	return 0;
+}

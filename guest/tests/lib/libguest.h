@@ -237,6 +237,14 @@ int snprintf(char *buf, size_t size, const char *fmt, ...)
  * interrupts off. */
 _Noreturn void exit(int v);
 
+/* ---- checks ---------------------------------------------------------- */
+
+/* Print "ok: <what>" or "FAIL: <what>" and count it; returns ok. */
+bool check(bool ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* "<name>: all N checks passed" (returns 0) or "<name>: K of N checks
+ * failed" (returns 1): main's return value. */
+int check_summary(const char *name);
+
 /* ---- exceptions ------------------------------------------------------ */
 
 /* What exc_common in start.asm pushes: PUSHAD, then vector and error

@@ -1,0 +1,174 @@
+/* cpustate: the exits that keep the guest's CPU state honest.
+ *  - CR4.VMXE cannot be set (#GP) and never shows; CR0 writes that touch
+ *    bits VMX owns (NE) read back as written; PG without PE is #GP.
+ *  - XSETBV: #UD without CR4.OSXSAVE, #GP for a bad XCR0 or ECX != 0,
+ *    and a good value is really loaded (XGETBV reads it back).
+ *  - String I/O through the guest's own page tables: REP OUTSB from a
+ *    virtual address that 32-bit (4 MiB pages) and PAE (2 MiB pages)
+ *    paging map to different physical memory, REP INSB into it, and a
+ *    #PF with the right CR2 for an unmapped source.
+ * Needs mem >= 16M.  One line per check, exits 0 when all pass. */
+#include "guest/tests/lib/libguest.h"
+
+#define CR0_PE   (1u << 0)
+#define CR0_ET   (1u << 4)
+#define CR0_NE   (1u << 5)
+#define CR0_PG   (1u << 31)
+#define CR4_PSE  (1u << 4)
+#define CR4_PAE  (1u << 5)
+#define CR4_VMXE (1u << 13)
+#define CR4_OSXSAVE (1u << 18)
+#define CPUID1_ECX_XSAVE   (1u << 26)
+#define CPUID1_ECX_OSXSAVE (1u << 27)
+
+#define PHYS_TEXT 0x00600000u   /* where the message really is */
+#define VIRT_TEXT 0x00E00000u   /* where paging puts it: same offset in a 4 MiB page */
+#define UNMAPPED  0x40000000u
+
+static uint32_t pd32[1024] __attribute__((aligned(4096)));
+static uint64_t pdpt[4] __attribute__((aligned(32)));
+static uint64_t pd_pae[512] __attribute__((aligned(4096)));
+
+static void write_cr0(uint32_t v) { __asm__ volatile("mov %0, %%cr0" : : "r"(v) : "memory"); }
+static void write_cr3(uint32_t v) { __asm__ volatile("mov %0, %%cr3" : : "r"(v) : "memory"); }
+static void write_cr4(uint32_t v) { __asm__ volatile("mov %0, %%cr4" : : "r"(v) : "memory"); }
+
+static int trap_write_cr(int cr, uint32_t v)
+{
+	expect_exception(13, 0);
+	if (cr == 0)
+		__asm__ volatile(TRAP_INSN("mov %0, %%cr0") : : "r"(v) : "memory");
+	else
+		__asm__ volatile(TRAP_INSN("mov %0, %%cr4") : : "r"(v) : "memory");
+	return caught_exception();
+}
+
+static void check_control_registers(void)
+{
+	uint32_t cr0 = read_cr0(), cr4 = read_cr4();
+
+	check(!(cr4 & CR4_VMXE), "CR4 reads without VMXE (0x%x)", cr4);
+	check(trap_write_cr(4, cr4 | CR4_VMXE) == 13, "setting CR4.VMXE raises #GP");
+	check(!(read_cr4() & CR4_VMXE), "CR4.VMXE still clear afterwards");
+	write_cr0(cr0 | CR0_NE);
+	check((read_cr0() & CR0_NE) != 0, "CR0.NE set by the guest reads back set (0x%x)", read_cr0());
+	write_cr0(cr0 & ~CR0_NE);
+	check(!(read_cr0() & CR0_NE), "CR0.NE cleared by the guest reads back clear (0x%x)", read_cr0());
+	check(trap_write_cr(0, CR0_PG | CR0_ET) == 13, "CR0.PG without PE raises #GP");
+	check(read_cr0() == cr0, "CR0 unchanged by the refused write (0x%x)", read_cr0());
+}
+
+static int trap_xsetbv(uint32_t ecx, uint64_t value, int vector)
+{
+	expect_exception(vector, 0);
+	__asm__ volatile(TRAP_INSN("xsetbv") : : "c"(ecx), "a"((uint32_t)value),
+			 "d"((uint32_t)(value >> 32)) : "memory");
+	return caught_exception();
+}
+
+static uint64_t xgetbv0(void)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static void check_xsetbv(void)
+{
+	if (!(cpuid(1, 0).ecx & CPUID1_ECX_XSAVE)) {
+		check(true, "no XSAVE on this CPU: XSETBV checks skipped");
+		return;
+	}
+	check(trap_xsetbv(0, 3, 6) == 6, "XSETBV without CR4.OSXSAVE raises #UD");
+	write_cr4(read_cr4() | CR4_OSXSAVE);
+	check((cpuid(1, 0).ecx & CPUID1_ECX_OSXSAVE) != 0, "CPUID.1:ECX.OSXSAVE follows the guest's CR4");
+	check(trap_xsetbv(0, 0, 13) == 13, "XSETBV of XCR0 = 0 (no x87) raises #GP");
+	check(trap_xsetbv(1, 3, 13) == 13, "XSETBV with ECX = 1 raises #GP");
+	check(trap_xsetbv(0, 5, 13) == 13, "XSETBV of AVX without SSE raises #GP");
+	check(trap_xsetbv(0, 3, -1) == -1, "XSETBV of x87|SSE is accepted");
+	check(xgetbv0() == 3, "XGETBV reads XCR0 = 0x%llx (want 0x3)", (unsigned long long)xgetbv0());
+}
+
+static void rep_outsb(uint16_t port, const void *src, uint32_t n)
+{
+	__asm__ volatile("cld; rep outsb" : "+S"(src), "+c"(n) : "d"(port) : "memory");
+}
+
+static void rep_insb(uint16_t port, void *dst, uint32_t n)
+{
+	__asm__ volatile("cld; rep insb" : "+D"(dst), "+c"(n) : "d"(port) : "memory");
+}
+
+/* Through the mapping paging set up: print via COM1, fill from an
+ * unassigned port, fault on an unmapped source. */
+static void string_io_checks(const char *mode)
+{
+	static const char msg[] = "string I/O through guest paging works\n";
+	rep_outsb(0x3F8, (const void *)VIRT_TEXT, sizeof msg - 1);
+	rep_insb(0x2E8, (void *)(VIRT_TEXT + 0x100), 16);
+	bool all_ff = true;
+	for (int i = 0; i < 16; i++)
+		all_ff &= ((volatile uint8_t *)VIRT_TEXT)[0x100 + i] == 0xFF;
+	check(all_ff, "%s: REP INSB from an unassigned port fills virtual memory with 0xff", mode);
+
+	uint32_t n = 4;
+	const void *src = (const void *)UNMAPPED;
+	expect_exception(14, 0);
+	__asm__ volatile(TRAP_INSN("rep outsb") : "+S"(src), "+c"(n) : "d"(0x2E8) : "memory");
+	int v = caught_exception();
+	uint32_t cr2;
+	__asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
+	check(v == 14 && cr2 == UNMAPPED, "%s: REP OUTSB from an unmapped address raises #PF (vector %d, CR2 0x%x)",
+	      mode, v, cr2);
+}
+
+static void with_paging(uint32_t cr3, uint32_t cr4_bits, const char *mode)
+{
+	uint32_t cr0 = read_cr0(), cr4 = read_cr4();
+
+	write_cr3(cr3);
+	write_cr4(cr4 | cr4_bits);
+	/* Toggle NE too, so this write is one Tern emulates (NE is VMX's). */
+	write_cr0((cr0 ^ CR0_NE) | CR0_PG);
+	check((read_cr0() & CR0_PG) != 0, "%s: paging on", mode);
+	string_io_checks(mode);
+	write_cr0(cr0);
+	write_cr4(cr4);
+	check(!(read_cr0() & CR0_PG), "%s: paging off again", mode);
+}
+
+static void check_string_io_paging(void)
+{
+	static const char msg[] = "string I/O through guest paging works\n";
+	uint32_t i;
+
+	memcpy((void *)PHYS_TEXT, msg, sizeof msg);
+	memset((void *)(PHYS_TEXT + 0x100), 0, 16);
+
+	/* 32-bit paging: identity 4 MiB pages for the first 12 MiB, then
+	 * VIRT_TEXT's 4 MiB page (at 12 MiB) -> the one holding PHYS_TEXT. */
+	for (i = 0; i < 3; i++)
+		pd32[i] = (i << 22) | 0x83;   /* P, R/W, PS */
+	pd32[VIRT_TEXT >> 22] = (PHYS_TEXT & 0xFFC00000u) | 0x83;
+	with_paging((uint32_t)pd32, CR4_PSE, "32-bit paging");
+
+	/* PAE: 2 MiB pages, VIRT_TEXT -> PHYS_TEXT's 2 MiB page. */
+	for (i = 0; i < 8; i++)
+		pd_pae[i] = ((uint64_t)i << 21) | 0x83;
+	pd_pae[VIRT_TEXT >> 21] = (PHYS_TEXT & 0xFFE00000u) | 0x83;
+	pdpt[0] = (uint32_t)pd_pae | 1;
+	with_paging((uint32_t)pdpt, CR4_PAE, "PAE paging");
+}
+
+int main(uint32_t magic, const struct mb_info *mbi)
+{
+	(void)magic;
+	if (mbi_mem_bytes(mbi) < (16u << 20)) {
+		puts("FAIL: cpustate needs mem >= 16M");
+		return 1;
+	}
+	check_control_registers();
+	check_xsetbv();
+	check_string_io_paging();
+	return check_summary("cpustate");
+}
