@@ -1,8 +1,10 @@
 #include "mm/memmap.h"
 
+/* Round up; FRAME_NONE when that would pass the top of the address space. */
 static uint64_t align_up(uint64_t v, uint64_t a)
 {
-	return (v + a - 1) & ~(a - 1);
+	uint64_t r = (v + a - 1) & ~(a - 1);
+	return r < v ? FRAME_NONE : r;
 }
 
 /* The end of a reserved range overlapping [base, end), or 0 if none. */
@@ -24,7 +26,7 @@ uint64_t memmap_find_free(const struct mem_range *usable, size_t n_usable,
 		uint64_t end = usable[i].end < limit ? usable[i].end : limit;
 		uint64_t base = align_up(usable[i].base > min ? usable[i].base : min, align);
 
-		while (base < end && size <= end - base) {
+		while (base != FRAME_NONE && base < end && size <= end - base) {
 			uint64_t skip = reserved_overlap(reserved, n_reserved, base, base + size);
 			if (!skip) {
 				if (base < best)

@@ -154,26 +154,29 @@ static uint64_t *walk_find(const struct pagetable *pt, uint64_t va, int *level_o
 
 int pt_unmap(struct pagetable *pt, uint64_t va, uint64_t size)
 {
-	uint64_t end = va + size;
-
-	while (va < end) {
+	if ((va | size) & (PT_LEVEL_SIZE(1) - 1))
+		return -1;
+	/* Count down the size rather than compare against va + size, which
+	 * wraps to 0 for a range that ends at the top of the address space. */
+	while (size) {
 		int level = 0;
 		uint64_t *e = walk_find(pt, va, &level);
 		if (!e) {
 			/* Nothing here: skip to the next 4 KiB page. */
 			va += PT_LEVEL_SIZE(1);
+			size -= PT_LEVEL_SIZE(1);
 			continue;
 		}
 		uint64_t sz = PT_LEVEL_SIZE(level);
-		uint64_t start = va & ~(sz - 1);
-		if (start < va || start + sz > end) {
+		if ((va & (sz - 1)) || size < sz) {
 			/* Only part of this large page goes: split, then retry. */
 			if (split(pt, e, level))
 				return -1;
 			continue;
 		}
 		*e = 0;
-		va = start + sz;
+		va += sz;
+		size -= sz;
 	}
 	return 0;
 }
@@ -197,6 +200,9 @@ bool pt_merge(struct pagetable *pt, uint64_t va, int level)
 {
 	uint64_t *t = table(pt, pt->root);
 	uint64_t *e = NULL;
+
+	if (level < 2 || level > pt->max_leaf_level)
+		return false;   /* e.g. no 1 GiB leaves where the CPU has none */
 
 	for (int l = PT_LEVELS; l >= level; l--) {
 		e = &t[index_at(va, l)];
@@ -222,6 +228,13 @@ bool pt_merge(struct pagetable *pt, uint64_t va, int level)
 	return true;
 }
 
+/* Addresses of the upper half (level-4 index 256 and up) are canonical:
+ * bits 63:48 copy bit 47. */
+static uint64_t canonical(uint64_t va)
+{
+	return (uint64_t)((int64_t)(va << 16) >> 16);
+}
+
 static void leaves_in(const struct pagetable *pt, uint64_t phys, int level, uint64_t va_base,
 		      void (*fn)(void *, uint64_t, uint64_t, int, uint64_t), void *arg)
 {
@@ -229,7 +242,7 @@ static void leaves_in(const struct pagetable *pt, uint64_t phys, int level, uint
 
 	for (unsigned i = 0; i < PT_ENTRIES; i++) {
 		uint64_t e = t[i];
-		uint64_t va = va_base + i * PT_LEVEL_SIZE(level);
+		uint64_t va = canonical(va_base + i * PT_LEVEL_SIZE(level));
 		if (!present(pt, e))
 			continue;
 		if (is_leaf(e, level))

@@ -64,7 +64,8 @@ int pt_map(struct pagetable *pt, uint64_t va, uint64_t pa, uint64_t size, uint64
 int pt_map_page(struct pagetable *pt, uint64_t va, uint64_t pa, int level, uint64_t flags);
 
 /* Remove mappings in [va, va + size), splitting large pages at the edges.
- * Returns 0 or -1 (a split could not allocate a table). */
+ * va and size must be 4 KiB aligned.  Returns 0, or -1 when they are not
+ * or a split could not allocate a table. */
 int pt_unmap(struct pagetable *pt, uint64_t va, uint64_t size);
 
 /* Translate va: returns true with *pa, the leaf's flags and level. */
@@ -74,7 +75,8 @@ bool pt_translate(const struct pagetable *pt, uint64_t va, uint64_t *pa, uint64_
 /* If the table covering the level-`level` block at va holds 512 leaves of
  * one physically contiguous, suitably aligned run with equal flags,
  * replace it by one large leaf and free the table.  Returns true if it
- * merged.  level is 2 (make a 2 MiB page) or 3 (1 GiB). */
+ * merged.  level is 2 (make a 2 MiB page) or 3 (1 GiB), and at most
+ * max_leaf_level. */
 bool pt_merge(struct pagetable *pt, uint64_t va, int level);
 
 /* Call fn for every leaf (for teardown of the frames a guest used). */

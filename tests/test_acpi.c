@@ -146,6 +146,10 @@ TEST(acpi_s5_single_element_package)
 			    "\x14\x08_PTS\x01\xA4\x00"));
 	EXPECT_S5(7, 0, AML("\x08_S5_\x12\x04\x01\x0A\x07"
 			    "\x08_S6_\x12\x04\x01\x0A\x03"));
+	/* What follows a one-element package is not its second element,
+	 * even when it looks like an integer. */
+	EXPECT_S5(5, 0, AML("\x08_S5_\x12\x04\x01\x0A\x05\x01"));
+	EXPECT_S5(5, 0, AML("\x08_S5_\x12\x04\x01\x0A\x05\x0A\x06"));
 }
 
 TEST(acpi_s5_empty_package_rejected)

@@ -302,3 +302,17 @@ TEST(memmap_typical_pc_map)
 	CHECK(FIND(u, r, GiB(2), GiB(2), 0, GiB(4)) == FRAME_NONE);
 	CHECK(FIND(u, r, GiB(2), GiB(2), 0, UINT64_MAX) == GiB(4));
 }
+
+TEST(memmap_no_wrap_at_top_of_address_space)
+{
+	const struct mem_range usable[] = { { 0x100000, 0x200000 },
+					    { 0xFFFFFFFFFFFF0000ull, 0xFFFFFFFFFFFFF000ull } };
+	const struct mem_range reserved[] = { { 0xFFFFFFFFFFFF0000ull, 0xFFFFFFFFFFFFF800ull } };
+
+	/* min close to 2^64: rounding up must not wrap to a low address. */
+	CHECK(memmap_find_free(usable, 2, no_reserved, 0, 0x1000, 0x1000,
+			       0xFFFFFFFFFFFFF001ull, ~0ull) == FRAME_NONE);
+	/* A reserved range ending near 2^64 must not restart the search at 0. */
+	CHECK(memmap_find_free(&usable[1], 1, reserved, 1, 0x1000, 0x1000, 0, ~0ull) == FRAME_NONE);
+	CHECK(memmap_find_free(usable, 2, reserved, 1, 0x1000, 0x1000, 0, ~0ull) == 0x100000);
+}

@@ -1035,3 +1035,30 @@ TEST(pt_top_of_address_space)
 {
 	FOR_BOTH(t_top_of_address_space);
 }
+
+/* Leaves in the upper half are reported at their canonical address;
+ * merging respects max_leaf_level; unmap refuses unaligned ranges. */
+static void t_walk_merge_limits(const struct fmt_case *c)
+{
+	CHECK(make(c, 3, 16));
+	CHECK(pt_map(&pt, 0xffffffffffe00000ull, MiB(8), MiB(2), c->f2) == 0);
+	collect_leaves();
+	CHECK(lv.n == 1);
+	CHECK(leaf_at(0xffffffffffe00000ull) != NULL);
+	CHECK(pt_unmap(&pt, 0xffffffffffe00000ull, 100) == -1);
+	CHECK(pt_unmap(&pt, 0xffffffffffe00800ull, PAGE) == -1);
+	XLATE(0xffffffffffe00000ull, MiB(8), leaf(c->f2, 2), 2);
+	CLEAN_DESTROY();
+
+	/* 512 2 MiB leaves would make a 1 GiB one, but not at max level 2. */
+	CHECK(make(c, 2, 16));
+	CHECK(pt_map(&pt, 0, 0, GiB(1), c->f1) == 0);
+	CHECK(!pt_merge(&pt, 0, 3));
+	XLATE(0, 0, leaf(c->f1, 2), 2);
+	CLEAN_DESTROY();
+}
+
+TEST(pt_walk_merge_limits)
+{
+	FOR_BOTH(t_walk_merge_limits);
+}

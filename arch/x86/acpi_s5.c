@@ -56,13 +56,14 @@ static int parse_s5_package(const uint8_t *p, size_t left, uint8_t *a, uint8_t *
 	p += pl, left -= pl;
 	if (left < 1 || p[0] < 1)                  /* NumElements */
 		return -1;
+	unsigned elements = p[0];
 	p++, left--;
 	n = aml_integer(p, left, a);
 	if (!n)
 		return -1;
 	p += n, left -= n;
 	/* Some firmware gives only SLP_TYPa; PM1b is then unused. */
-	if (!aml_integer(p, left, b))
+	if (elements < 2 || !aml_integer(p, left, b))
 		*b = 0;
 	return 0;
 }
