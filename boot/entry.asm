@@ -183,9 +183,17 @@ enter_long_mode:
 	mov cr4, eax
 	mov eax, boot_pml4 - KERNEL_VMA
 	mov cr3, eax
+	mov eax, 0x80000001
+	cpuid
+	push edx
 	mov ecx, MSR_EFER
 	rdmsr
-	or eax, EFER_LME | EFER_NXE
+	or eax, EFER_LME
+	pop ebx
+	test ebx, 1 << 20               ; CPUID.80000001H:EDX.NX: XD may be off in firmware
+	jz .no_nx
+	or eax, EFER_NXE
+.no_nx:
 	wrmsr
 	mov eax, cr0
 	or eax, CR0_PG | CR0_PE | CR0_WP

@@ -31,9 +31,26 @@ static uint64_t *table_ptr(void *ctx, uint64_t phys)
 	return phys_to_virt(phys);
 }
 
+/* Bytes promised to guests that exist: their RAM plus the tables that
+ * can map it.  Demand paging must never find the allocator empty, so a
+ * guest is only created when its whole promise fits in what is free. */
+static uint64_t committed;
+
+static uint64_t promise(uint64_t ram_size)
+{
+	/* One 4 KiB table per 2 MiB of RAM, the upper levels, and slack
+	 * for the vCPU's VMCS and host stack. */
+	return ram_size + (ram_size >> 9) + 16 * PAGE;
+}
+
 int gmem_init(struct guest_memory *m, const struct stage2 *s2, uint64_t ram_size)
 {
+	uint64_t free_bytes = frames.free_frames * PAGE;
+
 	memset(m, 0, sizeof *m);
+	if (committed + promise(ram_size) > free_bytes)
+		return -1;
+	committed += promise(ram_size);
 	m->ram_size = ram_size;
 	m->s2 = s2;
 	m->table_mem = (struct pt_mem){ table_alloc, table_free, table_ptr, m };
@@ -121,8 +138,18 @@ static void free_leaf(void *arg, uint64_t va, uint64_t pa, int level, uint64_t f
 	m->ram_frames -= PT_LEVEL_SIZE(level) / PAGE;
 }
 
+uint64_t gmem_uncommitted(void)
+{
+	uint64_t free_bytes = frames.free_frames * PAGE;
+	return free_bytes > committed ? free_bytes - committed : 0;
+}
+
 void gmem_destroy(struct guest_memory *m)
 {
+	if (!m->ram_size)
+		return;
+	committed -= promise(m->ram_size);
+	m->ram_size = 0;
 	if (!m->table.root)
 		return;
 	/* Flush first: the frames go to other guests next. */

@@ -36,7 +36,13 @@ enum gmem_fault {
 	GMEM_NO_MEMORY,  /* the host ran out of frames */
 };
 
+/* Set up an empty guest memory of ram_size bytes.  -1 when the host
+ * cannot promise that much on top of the guests that exist (admission
+ * control: a guest never runs out of memory halfway) or has no frame
+ * for the root table. */
 int gmem_init(struct guest_memory *m, const struct stage2 *s2, uint64_t ram_size);
+/* Bytes of free RAM not yet promised to a guest. */
+uint64_t gmem_uncommitted(void);
 /* Back the page containing gpa, if it is guest RAM. */
 enum gmem_fault gmem_fault(struct guest_memory *m, uint64_t gpa);
 /* Copy into/out of guest RAM, backing pages as needed (loaders,

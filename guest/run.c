@@ -25,10 +25,6 @@ static struct vm vms[VM_MAX];
 static unsigned vm_count;
 static struct vcpu *loaded;   /* whose FPU/XCR0/MSR state is on the CPU */
 
-static const uint32_t swapped_msrs[5] = {
-	IA32_STAR, IA32_LSTAR, IA32_CSTAR, IA32_FMASK, IA32_KERNEL_GS_BASE,
-};
-
 static void fxsave(void *area) { __asm__ volatile("fxsave64 (%0)" : : "r"(area) : "memory"); }
 static void fxrstor(const void *area) { __asm__ volatile("fxrstor64 (%0)" : : "r"(area) : "memory"); }
 
@@ -37,29 +33,75 @@ static void xsetbv0(uint64_t v)
 	__asm__ volatile("xsetbv" : : "c"(0), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
 }
 
-/* FXSAVE image of a CPU after reset: FCW 0x37F, MXCSR 0x1F80, all else 0
- * (SDM Vol. 1 10.5.1), so no guest sees another's registers. */
-static void fpu_init_state(struct vcpu *v)
+/* A vCPU's state at reset: FXSAVE image with FCW 0x37F, MXCSR 0x1F80,
+ * all else 0 (SDM Vol. 1 10.5.1), DR6 0xFFFF0FF0, so no guest sees
+ * another's registers. */
+static void vcpu_reset_cpu_state(struct vcpu *v)
 {
+	v->dr6 = 0xFFFF0FF0;
 	memset(v->fpu, 0, sizeof v->fpu);
 	v->fpu[0] = 0x7F;
 	v->fpu[1] = 0x03;
 	*(uint32_t *)&v->fpu[24] = 0x1F80;
 }
 
-/* Put v's FPU, XCR0 and syscall MSRs on the CPU, saving the previous
- * vCPU's first.  Costs nothing when the same guest runs again. */
+#define DEFINE_DR_ACCESS(n)                                                         \
+	static uint64_t read_dr##n(void)                                            \
+	{                                                                           \
+		uint64_t v;                                                         \
+		__asm__ volatile("mov %%dr" #n ", %0" : "=r"(v));                   \
+		return v;                                                           \
+	}                                                                           \
+	static void write_dr##n(uint64_t v)                                         \
+	{                                                                           \
+		__asm__ volatile("mov %0, %%dr" #n : : "r"(v));                     \
+	}
+DEFINE_DR_ACCESS(0)
+DEFINE_DR_ACCESS(1)
+DEFINE_DR_ACCESS(2)
+DEFINE_DR_ACCESS(3)
+DEFINE_DR_ACCESS(6)
+
+/* The guest state VMX does not switch (SDM Vol. 3C 28.5, 27.3.2): it
+ * stays on the CPU while the vCPU runs and goes with it when another
+ * runs.  The hypervisor itself uses none of it. */
+static void save_cpu_state(struct vcpu *v)
+{
+	fxsave(v->fpu);
+	for (int i = 0; i < SWAPPED_MSRS; i++)
+		v->guest_msrs[i] = rdmsr(swapped_msrs[i]);
+	v->cr2 = read_cr2();
+	v->dr[0] = read_dr0();
+	v->dr[1] = read_dr1();
+	v->dr[2] = read_dr2();
+	v->dr[3] = read_dr3();
+	v->dr6 = read_dr6();
+}
+
+static void load_cpu_state(const struct vcpu *v)
+{
+	if (read_cr4() & CR4_OSXSAVE)
+		xsetbv0(v->xcr0);
+	fxrstor(v->fpu);
+	for (int i = 0; i < SWAPPED_MSRS; i++)
+		wrmsr(swapped_msrs[i], v->guest_msrs[i]);
+	write_cr2(v->cr2);
+	write_dr0(v->dr[0]);
+	write_dr1(v->dr[1]);
+	write_dr2(v->dr[2]);
+	write_dr3(v->dr[3]);
+	write_dr6(v->dr6);
+}
+
+/* Put v's state on the CPU, saving the previous vCPU's first.  Costs
+ * nothing when the same guest runs again. */
 static void switch_to(struct vcpu *v)
 {
 	if (loaded == v)
 		return;
 	if (loaded)
-		fxsave(loaded->fpu);
-	if (read_cr4() & CR4_OSXSAVE)
-		xsetbv0(v->xcr0);
-	fxrstor(v->fpu);
-	for (int i = 0; i < 5; i++)
-		wrmsr(swapped_msrs[i], v->guest_msrs[i]);
+		save_cpu_state(loaded);
+	load_cpu_state(v);
 	loaded = v;
 }
 
@@ -103,7 +145,11 @@ static void run_slice(struct vcpu *v)
 {
 	int rc;
 
-	vmcs_load(v);
+	if (vmcs_load(v)) {
+		pr_err("vmx: VMPTRLD of guest %s's VMCS failed", v->vm->name);
+		vm_stop(v->vm, "VMPTRLD of its VMCS failed");
+		return;
+	}
 	switch_to(v);
 	vmwrite(VMX_PREEMPTION_TIMER_VALUE, timer_quantum_ticks());
 	rc = vmx_enter(v);
@@ -162,7 +208,7 @@ _Noreturn void guests_run(const struct mb2_info *info)
 	if (vm_count)
 		vmcs_sabotage(&vms[0].vcpu, options.crashtest);
 	for (unsigned i = 0; i < vm_count; i++)
-		fpu_init_state(&vms[i].vcpu);
+		vcpu_reset_cpu_state(&vms[i].vcpu);
 	for (unsigned alive = vm_count; alive;) {
 		for (unsigned i = 0; i < vm_count; i++) {
 			struct vm *vm = &vms[i];

@@ -107,7 +107,9 @@ int vm_create(struct vm *vm, unsigned index, unsigned module, const uint8_t *ima
 		return -1;
 	ksnprintf(vm->cmdline, sizeof vm->cmdline, "%s", cfg.cmdline);
 	if (gmem_init(&vm->mem, &ept_stage2, cfg.mem)) {
-		ksnprintf(err, err_size, "out of host memory for its EPT");
+		ksnprintf(err, err_size, "not enough host memory for mem=%lluM (%llu MiB free and not "
+			  "promised to other guests)", (unsigned long long)(cfg.mem >> 20),
+			  (unsigned long long)(gmem_uncommitted() >> 20));
 		return -1;
 	}
 	if (platform_attach_devices(vm)) {

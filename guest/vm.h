@@ -14,6 +14,11 @@
 #include "guest/portbus.h"
 #include "vmx/exit_reason.h"
 
+/* MSRs switched with the vCPU (STAR, LSTAR, CSTAR, FMASK,
+ * KERNEL_GS_BASE, TSC_AUX), in vmx/exit_msr.c. */
+#define SWAPPED_MSRS 6
+extern const uint32_t swapped_msrs[SWAPPED_MSRS];
+
 #define VM_NAME_MAX 32
 #define VM_CMDLINE_MAX 512
 #define VM_STOP_REASON_MAX 160
@@ -49,7 +54,9 @@ struct vcpu {
 	uint64_t host_stack;      /* physical address of the host stack (4 pages) */
 	uint16_t vpid;
 	uint64_t xcr0;
-	uint64_t guest_msrs[5];   /* STAR, LSTAR, CSTAR, FMASK, KERNEL_GS_BASE */
+	uint64_t guest_msrs[SWAPPED_MSRS];   /* vmx/exit_msr.c: swapped_msrs[] */
+	uint64_t cr2;             /* not in the VMCS: switched by guest/run.c */
+	uint64_t dr[4], dr6;      /* likewise: DR7 is in the VMCS */
 	uint64_t mtrr_def_type;
 	uint8_t fpu[512] __attribute__((aligned(16)));  /* FXSAVE image */
 	uint64_t exits[EXIT_REASON_SLOTS];   /* per basic exit reason */

@@ -48,23 +48,35 @@ static uint64_t *pool_table(void *ctx, uint64_t phys)
 	return phys_to_virt(phys);
 }
 
+#define GIB (1ull << 30)
+#define LOW_4G (4 * GIB)
+
 static int cpu_has_1g_pages(void)
 {
 	return (cpuid(0x80000001, 0).edx >> 26) & 1;   /* CPUID.80000001H:EDX.Page1GB */
 }
 
-static uint64_t round_up_gib(uint64_t v)
+static uint64_t nx_bit(void)
 {
-	return (v + (1ull << 30) - 1) & ~((1ull << 30) - 1);
+	return (cpuid(0x80000001, 0).edx >> 20) & 1 ? PTE_NX : 0;   /* EDX.NX (boot/entry.asm) */
+}
+
+/* The direct map covers the first 4 GiB (firmware tables, the BIOS
+ * areas) and all RAM above. */
+static uint64_t map_limit(uint64_t max_phys)
+{
+	uint64_t end = (max_phys + GIB - 1) & ~(GIB - 1);
+	return end > LOW_4G ? end : LOW_4G;
 }
 
 size_t paging_tables_needed(uint64_t max_phys)
 {
-	uint64_t gib = round_up_gib(max_phys) >> 30;
+	uint64_t gib = map_limit(max_phys) >> 30;
 	size_t pdpts = (size_t)((gib + 511) / 512);
 
-	/* PML4 + PDPTs, + one page directory per GiB without 1 GiB pages. */
-	return 1 + pdpts + (cpu_has_1g_pages() ? 0 : (size_t)gib);
+	/* PML4 + PDPTs + a page directory per GiB mapped with 2 MiB pages:
+	 * those below 4 GiB always (see paging_init), all without 1 GiB pages. */
+	return 1 + pdpts + (size_t)(cpu_has_1g_pages() ? 4 : gib);
 }
 
 void paging_init(uint64_t max_phys, uint64_t pool_base, size_t pages)
@@ -73,9 +85,17 @@ void paging_init(uint64_t max_phys, uint64_t pool_base, size_t pages)
 	struct pt_mem mem = { pool_alloc, pool_free, pool_table, &pool };
 	struct pagetable pt;
 
-	direct_map_limit = round_up_gib(max_phys);
-	if (pt_create(&pt, &x86_format, &mem, cpu_has_1g_pages() ? 3 : 2) ||
-	    pt_map(&pt, DIRECT_MAP_BASE, 0, direct_map_limit, PTE_P | PTE_W | PTE_NX))
+	uint64_t flags = PTE_P | PTE_W | nx_bit();
+
+	direct_map_limit = map_limit(max_phys);
+	/* Below 4 GiB RAM and MMIO holes share GiBs, and a large page that
+	 * spans different MTRR memory types is undefined (SDM Vol. 3A
+	 * 12.11.9): 2 MiB pages there, 1 GiB pages (if any) above. */
+	if (pt_create(&pt, &x86_format, &mem, 2) ||
+	    pt_map(&pt, DIRECT_MAP_BASE, 0, LOW_4G, flags))
+		panic("paging: page-table pool of %zu pages too small", pages);
+	pt.max_leaf_level = cpu_has_1g_pages() ? 3 : 2;
+	if (pt_map(&pt, DIRECT_MAP_BASE + LOW_4G, LOW_4G, direct_map_limit - LOW_4G, flags))
 		panic("paging: page-table pool of %zu pages too small", pages);
 
 	/* The image mapping is the boot one: PML4[511] -> boot_pdpt_high. */

@@ -67,7 +67,7 @@ static void probe_secondary(struct missing *m)
 		vmx_caps.proc2 = vmx_adjust_controls(
 			rdmsr(IA32_VMX_PROCBASED_CTLS2),
 			SECONDARY_ENABLE_EPT | SECONDARY_UNRESTRICTED_GUEST | SECONDARY_ENABLE_VPID,
-			SECONDARY_ENABLE_RDTSCP | SECONDARY_ENABLE_INVPCID | SECONDARY_ENABLE_XSAVES,
+			SECONDARY_ENABLE_RDTSCP | SECONDARY_ENABLE_INVPCID,
 			&miss);
 	note(m, miss & SECONDARY_ENABLE_EPT, "EPT");
 	note(m, miss & SECONDARY_UNRESTRICTED_GUEST, "unrestricted guest");
@@ -103,15 +103,19 @@ static void probe_exit_entry(struct missing *m)
 	vmx_caps.exit = vmx_adjust_controls(
 		controls_msr(IA32_VMX_EXIT_CTLS, IA32_VMX_TRUE_EXIT_CTLS),
 		EXIT_HOST_ADDR_SPACE_SIZE | EXIT_SAVE_IA32_EFER | EXIT_LOAD_IA32_EFER |
-			EXIT_SAVE_PREEMPTION_TIMER,
+			EXIT_SAVE_PREEMPTION_TIMER | EXIT_SAVE_DEBUG_CONTROLS,
 		0, &miss);
+	/* Without save/load debug controls every exit would reset the
+	 * guest's DR7 and DEBUGCTL (SDM 28.5.1). */
+	note(m, miss & EXIT_SAVE_DEBUG_CONTROLS, "save debug controls");
 	note(m, miss & (EXIT_SAVE_IA32_EFER | EXIT_LOAD_IA32_EFER), "save/load IA32_EFER");
 	note(m, miss & EXIT_SAVE_PREEMPTION_TIMER, "saving the preemption timer");
 	note(m, miss & EXIT_HOST_ADDR_SPACE_SIZE, "64-bit host");
 	vmx_caps.entry = vmx_adjust_controls(
 		controls_msr(IA32_VMX_ENTRY_CTLS, IA32_VMX_TRUE_ENTRY_CTLS),
-		ENTRY_LOAD_IA32_EFER, 0, &miss);
+		ENTRY_LOAD_IA32_EFER | ENTRY_LOAD_DEBUG_CONTROLS, 0, &miss);
 	note(m, miss & ENTRY_LOAD_IA32_EFER, "load IA32_EFER on entry");
+	note(m, miss & ENTRY_LOAD_DEBUG_CONTROLS, "load debug controls");
 
 	/* PAT: optional, but then the guest's PAT is switched with ours. */
 	uint32_t exit_pat = vmx_adjust_controls(controls_msr(IA32_VMX_EXIT_CTLS, IA32_VMX_TRUE_EXIT_CTLS),
@@ -138,6 +142,9 @@ int vmx_caps_probe(void)
 	vmx_caps.cr4_fixed0 = rdmsr(IA32_VMX_CR4_FIXED0);
 	vmx_caps.cr4_fixed1 = rdmsr(IA32_VMX_CR4_FIXED1);
 	vmx_caps.preemption_shift = rdmsr(IA32_VMX_MISC) & 0x1F;
+	/* A.1: bit 54 = exits for INS/OUTS report the instruction
+	 * information that vmx/exit_io.c decodes. */
+	note(&m, !(basic & (1ull << 54)), "INS/OUTS instruction information");
 	probe_pin_proc(&m);
 	probe_secondary(&m);
 	probe_ept(&m);

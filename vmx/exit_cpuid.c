@@ -2,6 +2,8 @@
  * hypervisor bit set, and Tern's own leaves at 0x40000000 (DESIGN.md 4). */
 #include "arch/x86/cpu.h"
 #include "guest/vm.h"
+#include "vmx/caps.h"
+#include "vmx/vmx_controls.h"
 #include "vmx/exit.h"
 #include "vmx/vmcs_fields.h"
 #include "vmx/vmx_insn.h"
@@ -18,7 +20,10 @@
 #define ECX_PDCM         (1u << 15)
 #define ECX_X2APIC       (1u << 21)
 #define ECX_TSC_DEADLINE (1u << 24)
+#define ECX_FMA          (1u << 12)
 #define ECX_OSXSAVE      (1u << 27)
+#define ECX_AVX          (1u << 28)
+#define ECX_F16C         (1u << 29)
 #define ECX_HYPERVISOR   (1u << 31)
 /* CPUID.1:EDX bits (Table 3-11). */
 #define EDX_APIC         (1u << 9)
@@ -33,7 +38,7 @@
 static void leaf1(struct cpuid_regs *r)
 {
 	r->ecx &= ~(ECX_MONITOR | ECX_VMX | ECX_SMX | ECX_EST | ECX_TM2 | ECX_PDCM | ECX_X2APIC |
-		    ECX_TSC_DEADLINE | ECX_OSXSAVE);
+		    ECX_TSC_DEADLINE | ECX_OSXSAVE | ECX_FMA | ECX_AVX | ECX_F16C);
 	r->ecx |= ECX_HYPERVISOR;
 	/* OSXSAVE mirrors the guest's CR4.OSXSAVE, not ours. */
 	if (guest_visible_cr4() & CR4_OSXSAVE)
@@ -56,6 +61,44 @@ static struct cpuid_regs hypervisor_leaf(uint32_t leaf)
 	return r;   /* 0x40000001: no paravirtual features yet */
 }
 
+/* Leaf 7.0 (SDM Vol. 2A Table 3-8): AVX-class and protection-key
+ * features need XCR0 states guests do not get (vmx/exit_misc.c), so
+ * they are hidden, as are features whose VMX control Tern did not get. */
+#define L7_EBX_HIDDEN ((1u << 5) /* AVX2 */ | (1u << 16) | (1u << 17) | (1u << 21) | (1u << 26) | \
+		       (1u << 27) | (1u << 28) | (1u << 30) | (1u << 31) /* AVX-512 */)
+#define L7_EBX_INVPCID (1u << 10)
+#define L7_ECX_HIDDEN ((1u << 1) | (1u << 6) | (1u << 11) | (1u << 12) | (1u << 14) /* AVX-512 */ | \
+		       (1u << 3) | (1u << 4) /* PKU, OSPKE */ | (1u << 5) /* WAITPKG */ | \
+		       (1u << 9) | (1u << 10) /* VAES, VPCLMULQDQ */)
+
+static void leaf7(struct cpuid_regs *r, uint32_t subleaf)
+{
+	if (subleaf != 0) {
+		*r = (struct cpuid_regs){ 0, 0, 0, 0 };
+		return;
+	}
+	r->ebx &= ~L7_EBX_HIDDEN;
+	if (!(vmx_caps.proc2 & SECONDARY_ENABLE_INVPCID))
+		r->ebx &= ~L7_EBX_INVPCID;
+	r->ecx &= ~L7_ECX_HIDDEN;
+	r->edx = 0;   /* speculation-control MSRs are not in the guest's set */
+}
+
+/* Leaf 0xD: only the x87 and SSE states (XCR0 bits 0-1), no XSAVES. */
+static void leaf_xsave(struct cpuid_regs *r, uint32_t subleaf)
+{
+	if (subleaf == 0) {
+		r->eax &= 3;
+		r->edx = 0;
+		r->ebx = r->ecx = 576;   /* legacy area + XSAVE header */
+	} else if (subleaf == 1) {
+		r->eax &= ~(1u << 3);    /* XSAVES/XRSTORS and IA32_XSS */
+		r->ebx = r->ecx = r->edx = 0;
+	} else {
+		*r = (struct cpuid_regs){ 0, 0, 0, 0 };
+	}
+}
+
 static struct cpuid_regs guest_cpuid(uint32_t leaf, uint32_t subleaf)
 {
 	struct cpuid_regs r;
@@ -67,15 +110,22 @@ static struct cpuid_regs guest_cpuid(uint32_t leaf, uint32_t subleaf)
 	case 1:
 		leaf1(&r);
 		break;
-	case 5:   /* MONITOR/MWAIT */
-	case 6:   /* thermal and power management */
-	case 0xA: /* performance monitoring: no PMU is virtualized */
-		r = (struct cpuid_regs){ 0, 0, 0, 0 };
+	case 4:   /* cache topology: one core per package */
+		r.eax &= 0x03FFFFFF;
+		r.eax &= ~(0xFFFu << 14);
 		break;
 	case 7:
-		/* Speculation-control MSRs (EDX) are not in the guest's MSR set. */
-		if (subleaf == 0)
-			r.edx = 0;
+		leaf7(&r, subleaf);
+		break;
+	case 0xD:
+		leaf_xsave(&r, subleaf);
+		break;
+	case 5:    /* MONITOR/MWAIT */
+	case 6:    /* thermal and power management */
+	case 0xA:  /* performance monitoring: no PMU is virtualized */
+	case 0xB:  /* x2APIC topology: there is no x2APIC */
+	case 0x1F:
+		r = (struct cpuid_regs){ 0, 0, 0, 0 };
 		break;
 	}
 	return r;

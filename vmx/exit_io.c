@@ -99,6 +99,8 @@ static enum exit_action string_io(struct vcpu *v, uint16_t port, unsigned size, 
 		if (v->vm->state != VM_RUNNABLE)
 			return EXIT_STOP;
 	}
+	if (v->vm->state != VM_RUNNABLE)
+		return EXIT_STOP;   /* it touched memory outside its RAM */
 	if (rep)
 		v->gpr[GPR_RCX] = (v->gpr[GPR_RCX] & ~mask) | ((count - done) & mask);
 	/* Done, or a fault was injected (RIP stays for the handler to retry). */

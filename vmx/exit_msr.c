@@ -12,18 +12,23 @@
 
 #define APIC_BASE_DEFAULT 0xFEE00100ull   /* BSP, APIC globally disabled: none is modelled */
 #define EFER_WRITABLE (EFER_SCE | EFER_LME | EFER_NXE)
+/* DEBUGCTL: LBR and BTF only; other bits would need more than the VMCS
+ * field (SDM 27.3.1.1 checks the reserved ones). */
+#define DEBUGCTL_ALLOWED 0x3ull
 
-/* MSRs the guest may use directly once loaded: index into vcpu->guest_msrs. */
-static int swapped_msr_index(uint32_t msr)
+const uint32_t swapped_msrs[SWAPPED_MSRS] = {
+	IA32_STAR, IA32_LSTAR, IA32_CSTAR, IA32_FMASK, IA32_KERNEL_GS_BASE, IA32_TSC_AUX,
+};
+
+/* MSRs that live on the CPU while the vCPU runs (the guest's SYSCALL,
+ * SWAPGS and RDTSCP use them without exits): index into
+ * vcpu->guest_msrs; guest/run.c saves and loads them at each switch. */
+int swapped_msr_index(uint32_t msr)
 {
-	switch (msr) {
-	case IA32_STAR: return 0;
-	case IA32_LSTAR: return 1;
-	case IA32_CSTAR: return 2;
-	case IA32_FMASK: return 3;
-	case IA32_KERNEL_GS_BASE: return 4;
-	default: return -1;
-	}
+	for (int i = 0; i < SWAPPED_MSRS; i++)
+		if (swapped_msrs[i] == msr)
+			return i;
+	return -1;
 }
 
 /* The VMCS field that holds an MSR's guest value, or 0. */
@@ -47,7 +52,7 @@ static int read_msr(struct vcpu *v, uint32_t msr, uint64_t *value)
 	uint32_t field = vmcs_msr_field(msr);
 
 	if (idx >= 0)
-		*value = v->guest_msrs[idx];
+		*value = rdmsr(msr);   /* live: SWAPGS changes KERNEL_GS_BASE without an exit */
 	else if (field)
 		*value = vmread(field);
 	else if (msr == IA32_EFER)
@@ -96,21 +101,43 @@ static bool canonical(uint64_t a)
 	return (uint64_t)((int64_t)(a << 16) >> 16) == a;
 }
 
+/* Values the CPU would refuse with #GP; checked before they reach a
+ * real WRMSR (a #GP in root mode is a hypervisor crash) or a VMCS field
+ * (a failed VM entry, SDM 27.3.1.1). */
+static bool valid_value(uint32_t msr, uint64_t value)
+{
+	switch (msr) {
+	case IA32_LSTAR:
+	case IA32_CSTAR:
+	case IA32_KERNEL_GS_BASE:
+	case IA32_FS_BASE:
+	case IA32_GS_BASE:
+	case IA32_SYSENTER_ESP:
+	case IA32_SYSENTER_EIP:
+		return canonical(value);
+	case IA32_FMASK:
+	case IA32_TSC_AUX:
+		return !(value >> 32);   /* bits 63:32 reserved */
+	case IA32_PAT:
+		return valid_pat(value);
+	case IA32_DEBUGCTL:
+		return !(value & ~DEBUGCTL_ALLOWED);
+	default:
+		return true;
+	}
+}
+
 static int write_msr(struct vcpu *v, uint32_t msr, uint64_t value)
 {
 	int idx = swapped_msr_index(msr);
 	uint32_t field = vmcs_msr_field(msr);
 
+	if (!valid_value(msr, value))
+		return -1;
 	if (idx >= 0) {
-		if (msr != IA32_STAR && msr != IA32_FMASK && !canonical(value))
-			return -1;
 		v->guest_msrs[idx] = value;
 		wrmsr(msr, value);   /* this vCPU is the one loaded now */
 	} else if (field) {
-		if (msr == IA32_PAT && !valid_pat(value))
-			return -1;
-		if ((msr == IA32_FS_BASE || msr == IA32_GS_BASE) && !canonical(value))
-			return -1;
 		vmwrite(field, value);
 	} else if (msr == IA32_EFER) {
 		return write_efer(value);

@@ -1,5 +1,4 @@
 /* VMCALL (exit reason 18): Tern's hypercalls. */
-#include "arch/x86/msr.h"
 #include "guest/vm.h"
 #include "vmx/exit.h"
 #include "vmx/hypercall.h"
@@ -19,7 +18,7 @@ static int64_t console_write(struct vcpu *v, uint64_t gpa, uint64_t len)
 	return (int64_t)len;
 }
 
-/* A 32-bit guest's arguments are its 32-bit registers. */
+/* Outside 64-bit code the arguments are the 32-bit registers. */
 static uint64_t arg(struct vcpu *v, enum gpr r, bool long_mode)
 {
 	return long_mode ? v->gpr[r] : (uint32_t)v->gpr[r];
@@ -40,7 +39,7 @@ HOT_PATH enum exit_action handle_vmcall(struct vcpu *v)
 		ret = TERN_HC_ABI_VERSION;
 		break;
 	case TERN_HC_CONSOLE_WRITE: {
-		bool lm = vmread(GUEST_IA32_EFER) & EFER_LMA;
+		bool lm = vmread(GUEST_CS_AR_BYTES) & (1u << 13);   /* CS.L */
 		ret = console_write(v, arg(v, GPR_RBX, lm), arg(v, GPR_RCX, lm));
 		break;
 	}

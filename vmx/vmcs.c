@@ -213,11 +213,20 @@ int vmcs_create(struct vcpu *v, uint32_t entry)
 	return write_host_state(v) || write_controls(v) || write_guest_state(entry) ? -1 : 0;
 }
 
+void vpid_flush(uint16_t vpid)
+{
+	uint64_t type = vmx_caps.invvpid_single ? INVVPID_SINGLE_CONTEXT : INVVPID_ALL_CONTEXT;
+
+	if (invvpid(type, vpid))
+		pr_err("vmx: INVVPID of VPID %u failed", vpid);
+}
+
 /* crashtest=vmentry|vmcontrol: break v's next VM entry on purpose, so
  * the failure reports are tested rather than trusted. */
 void vmcs_sabotage(struct vcpu *v, const char *kind)
 {
-	vmcs_load(v);
+	if (vmcs_load(v))
+		return;
 	if (!strcmp(kind, "vmentry")) {
 		/* TR must be usable (SDM 27.3.1.2): invalid guest state, exit 33. */
 		vmwrite(GUEST_TR_AR_BYTES, AR_UNUSABLE);
@@ -227,17 +236,24 @@ void vmcs_sabotage(struct vcpu *v, const char *kind)
 	}
 }
 
-void vmcs_load(struct vcpu *v)
+int vmcs_load(struct vcpu *v)
 {
 	if (current == v)
-		return;
-	if (vmptrld(v->vmcs))
-		pr_err("vmx: VMPTRLD of guest %s's VMCS failed", v->vm->name);
+		return 0;
+	if (vmptrld(v->vmcs)) {
+		/* Whatever VMCS is current now belongs to someone else. */
+		current = NULL;
+		return -1;
+	}
 	current = v;
+	return 0;
 }
 
 void vmcs_destroy(struct vcpu *v)
 {
+	/* The next guest may get this VPID: drop its cached translations. */
+	if (v->vmcs != FRAME_NONE)
+		vpid_flush(v->vpid);
 	if (v->vmcs != FRAME_NONE) {
 		vmclear(v->vmcs);   /* flush it out of the CPU before the frame is reused */
 		frame_free(&frames, v->vmcs, 0);

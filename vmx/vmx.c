@@ -6,6 +6,7 @@
 #include "mm/paging.h"
 #include "mm/setup.h"
 #include "vmx/caps.h"
+#include "vmx/vmx_controls.h"
 #include "vmx/vmx_insn.h"
 
 static uint64_t vmxon_region;
@@ -60,6 +61,12 @@ int vmx_init(void)
 		       (unsigned long long)read_cr4());
 		return -1;
 	}
+	/* Translations cached by whoever used VMX before us (firmware, a
+	 * previous kernel) must not survive into our guests (SDM 29.4.3). */
+	if ((vmx_caps.ept_vpid & EPT_CAP_INVEPT_ALL_CONTEXT) && invept(INVEPT_ALL_CONTEXT, 0))
+		pr_warn("vmx: all-context INVEPT failed");
+	if ((vmx_caps.ept_vpid & VPID_CAP_INVVPID_ALL_CONTEXT) && invvpid(INVVPID_ALL_CONTEXT, 0))
+		pr_warn("vmx: all-context INVVPID failed");
 	if (vmcs_setup_shared()) {
 		pr_err("vmx: no memory for the I/O and MSR bitmaps");
 		return -1;

@@ -25,8 +25,11 @@ int vmcs_create(struct vcpu *v, uint32_t entry);
 void vmcs_destroy(struct vcpu *v);
 /* crashtest=vmentry|vmcontrol: make v's next VM entry fail on purpose. */
 void vmcs_sabotage(struct vcpu *v, const char *kind);
-/* Make v's VMCS current on this CPU (VMPTRLD) if it is not already. */
-void vmcs_load(struct vcpu *v);
+/* Make v's VMCS current on this CPU (VMPTRLD) if it is not already.
+ * 0, or -1 if VMPTRLD failed (then no VMCS is current). */
+int vmcs_load(struct vcpu *v);
+/* INVVPID for one VPID (single-context where supported). */
+void vpid_flush(uint16_t vpid);
 
 /* Run v until the dispatcher leaves the guest loop; returns why
  * (VMX_TO_SCHEDULER or a VMX_ENTER_FAIL_*). */

@@ -39,7 +39,6 @@
 #define SECONDARY_WBINVD_EXITING        (1u << 6)
 #define SECONDARY_UNRESTRICTED_GUEST    (1u << 7)
 #define SECONDARY_ENABLE_INVPCID        (1u << 12)
-#define SECONDARY_ENABLE_XSAVES         (1u << 20)
 
 /* Table 25-13 VM-exit controls */
 #define EXIT_SAVE_DEBUG_CONTROLS        (1u << 2)

@@ -6,8 +6,9 @@
 #include "core/ksyms.h"
 #include "core/log.h"
 #include "lib/format.h"
+#include "mm/paging.h"
 
-extern char _text_start[], _text_end[];
+extern char _text_start[], _text_end[], _image_end[];
 
 static const char *const names[32] = {
 	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint",
@@ -44,11 +45,16 @@ void symbolize(uint64_t addr, char *buf, unsigned size)
 }
 
 /* A frame pointer is only followed while it stays 8-aligned and inside
- * the hypervisor's higher-half mapping, so a corrupt chain ends the
+ * a hypervisor stack: the image (boot and IST stacks) or the direct map
+ * below its end (vCPU host stacks), so a corrupt chain ends the
  * backtrace instead of faulting again. */
 static int plausible_frame(uint64_t rbp)
 {
-	return rbp >= 0xFFFFFFFF80000000ull && !(rbp & 7) && rbp < 0xFFFFFFFFFFFFF000ull;
+	if (rbp & 7)
+		return 0;
+	if (rbp >= KERNEL_VMA && rbp < (uint64_t)_image_end)
+		return 1;
+	return rbp >= DIRECT_MAP_BASE && rbp < DIRECT_MAP_BASE + paging_direct_map_limit() - 8;
 }
 
 static void print_frame(int depth, uint64_t addr, const char *mark)

@@ -15,6 +15,7 @@ struct __attribute__((packed)) idt_gate {
 #define GATE_INTERRUPT 0x8E   /* P=1, DPL=0, type 0xE */
 
 extern const uint64_t isr_stub_table[32];   /* arch/x86/isr.asm */
+extern char nmi_ignore[];
 
 static struct idt_gate idt[256] __attribute__((aligned(16)));
 
@@ -48,6 +49,7 @@ void idt_init(void)
 
 	for (int v = 0; v < 32; v++)
 		set_gate(v, isr_stub_table[v], ist_for_vector(v));
+	set_gate(2, (uint64_t)nmi_ignore, IST_NMI);
 	__asm__ volatile("lidt %0" : : "m"(ptr));
 }
 

@@ -5,9 +5,15 @@
 
 extern exception_dispatch
 global isr_stub_table
+global nmi_ignore
 
 section .text
 bits 64
+
+; An NMI in root mode (a platform or watchdog NMI, QEMU's "nmi" command)
+; is no hypervisor bug: return from it.  It runs on its own IST stack.
+nmi_ignore:
+	iretq
 
 %macro STUB 1
 isr_stub_%1:
