@@ -115,18 +115,7 @@ static inline uint32_t inl(uint16_t port)
 	return v;
 }
 
-struct cpuid_regs {
-	uint32_t eax, ebx, ecx, edx;
-};
-
-static inline struct cpuid_regs cpuid(uint32_t leaf, uint32_t subleaf)
-{
-	struct cpuid_regs r;
-	__asm__ volatile("cpuid"
-			 : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx)
-			 : "a"(leaf), "c"(subleaf));
-	return r;
-}
+#include "arch/x86/cpuid.h"
 
 static inline uint64_t rdmsr(uint32_t msr)
 {

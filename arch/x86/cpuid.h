@@ -1,0 +1,21 @@
+/* CPUID as a C function: shared by the hypervisor and the 32-bit test
+ * guests (guest/tests/lib/libguest.h), so it uses only 32-bit registers. */
+#ifndef TERN_ARCH_X86_CPUID_H
+#define TERN_ARCH_X86_CPUID_H
+
+#include <stdint.h>
+
+struct cpuid_regs {
+	uint32_t eax, ebx, ecx, edx;
+};
+
+static inline struct cpuid_regs cpuid(uint32_t leaf, uint32_t subleaf)
+{
+	struct cpuid_regs r;
+	__asm__ volatile("cpuid"
+			 : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx)
+			 : "a"(leaf), "c"(subleaf));
+	return r;
+}
+
+#endif
