@@ -80,6 +80,21 @@ def toucher_faults_per_page(console):
     return None
 
 
+def spinners_interleave(console):
+    """Two CPU-bound guests make progress side by side: preemption works."""
+    order = re.findall(r"^\[(spin-a|spin-b)\] spin (\d)$", console, re.M)
+    if len(order) != 10:
+        return "%d spin lines, want 10" % len(order)
+    first_b = next(i for i, (g, _) in enumerate(order) if g == "spin-b")
+    last_a = max(i for i, (g, _) in enumerate(order) if g == "spin-a")
+    if first_b > last_a:
+        return "spin-b printed only after spin-a finished: no preemption"
+    for g in ("spin-a", "spin-b"):
+        if exit_count(console, g, "preemption timer") < 2:
+            return "%s was not preempted twice or more" % g
+    return None
+
+
 def string_io_lines(console):
     """cpustate prints one line by REP OUTSB under each paging mode."""
     n = len(re.findall(r"^\[cpustate\] string I/O through guest paging works$", console, re.M))
@@ -168,6 +183,12 @@ CASES = [
          expect=[r"^\[toucher\] verified \d+ pages$", r"^tern: guest toucher exited status=1$"],
          last=r"^tern: all guests done: 1 exited, 0 stopped$",
          checks=[frames_returned, toucher_faults_per_page]),
+    dict(name="bochs-preemption", emu="bochs", mem="64M", end="success", timeout=180,
+         options="quantum=5",
+         guests=[G + "spinner.elf name=spin-a mem=4M", G + "spinner.elf name=spin-b mem=4M"],
+         expect=[r"^tern: guest spin-a exited status=1$", r"^tern: guest spin-b exited status=1$"],
+         last=r"^tern: all guests done: 2 exited, 0 stopped$",
+         checks=[spinners_interleave, frames_returned]),
     dict(name="bochs-bad-guests", emu="bochs", mem="64M", end="failure", timeout=300,
          guests=[G + "hello.elf mem=4M", G + "hello.elf name=bad/name mem=4M",
                  G + "hello.elf name=nomem", G + "hello.elf name=tiny mem=1M",
