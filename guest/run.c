@@ -107,11 +107,10 @@ static void switch_to(struct vcpu *v)
 
 static void print_exit_counts(const struct vm *vm)
 {
+	const uint64_t *exits = vm->vcpu.exits;
 	char line[512];
 	int n = 0;
 	uint64_t total = 0;
-
-	const uint64_t *exits = vm->vcpu.exits;
 
 	for (unsigned r = 0; r < EXIT_REASON_SLOTS; r++)
 		total += exits[r];
@@ -157,35 +156,40 @@ static void run_slice(struct vcpu *v)
 		vmx_report_entry_error(v, rc);
 }
 
-static void create_guests(const struct mb2_info *info, unsigned *stopped)
+static bool name_taken(const struct vm *vm)
 {
-	char err[160];
+	for (unsigned j = 0; j < vm_count; j++)
+		if (!strcmp(vms[j].name, vm->name))
+			return true;
+	return false;
+}
 
-	for (unsigned i = 0; i < info->module_count && vm_count < VM_MAX; i++) {
-		const struct mb2_module *m = &info->modules[i];
-		struct vm *vm = &vms[vm_count];
-		const uint8_t *image = phys_to_virt(m->start);
+/* Guest number vm_count from boot module i, or a "stopped" line saying
+ * why not. */
+static void create_guest(const struct mb2_module *m, unsigned i, unsigned *stopped)
+{
+	struct vm *vm = &vms[vm_count];
+	char err[160] = "";
 
-		err[0] = 0;
-		if (vm_create(vm, vm_count, i, image, m->end - m->start, m->cmdline, err, sizeof err) == 0) {
-			for (unsigned j = 0; j < vm_count; j++)
-				if (vms[j].state == VM_RUNNABLE && !strcmp(vms[j].name, vm->name))
-					vm_stop(vm, "name '%s' is already used by another guest", vm->name);
-			if (vm->state == VM_RUNNABLE) {
-				pr_info("guest %s: %llu MiB RAM, command line \"%s\"", vm->name,
-					(unsigned long long)(vm->mem.ram_size >> 20), vm->cmdline);
-				vm_count++;
-				continue;
-			}
-		} else {
-			vm_stop(vm, "%s", err);
-		}
+	if (vm_count == VM_MAX) {
+		pr_always("guest module%u stopped: more than %d guests", i, VM_MAX);
+		(*stopped)++;
+		return;
+	}
+	if (vm_create(vm, vm_count, i, phys_to_virt(m->start), m->end - m->start, m->cmdline, err,
+		      sizeof err))
+		vm_stop(vm, "%s", err);
+	else if (name_taken(vm))
+		vm_stop(vm, "name '%s' is already used by another guest", vm->name);
+	if (vm->state != VM_RUNNABLE) {
 		pr_always("guest %s stopped: %s", vm->name, vm->stop_reason);
 		vm_destroy(vm);
 		(*stopped)++;
+		return;
 	}
-	if (info->module_count > VM_MAX)
-		pr_err("%zu modules given; only the first %d run", info->module_count, VM_MAX);
+	pr_info("guest %s: %llu MiB RAM, command line \"%s\"", vm->name,
+		(unsigned long long)(vm->mem.ram_size >> 20), vm->cmdline);
+	vm_count++;
 }
 
 static int setup_vmx(void)
@@ -204,7 +208,8 @@ _Noreturn void guests_run(const struct mb2_info *info)
 		power_off(EXIT_NO_VMX);
 	uint64_t free_before = frames.free_frames;
 
-	create_guests(info, &stopped);
+	for (unsigned i = 0; i < info->module_count; i++)
+		create_guest(&info->modules[i], i, &stopped);
 	if (vm_count)
 		vmcs_sabotage(&vms[0].vcpu, options.crashtest);
 	for (unsigned i = 0; i < vm_count; i++)
