@@ -250,23 +250,20 @@ int frame_init(struct frame_alloc *fa, const struct mem_range *usable,
 
 /* ---- allocation ------------------------------------------------------ */
 
-uint64_t frame_alloc(struct frame_alloc *fa, unsigned order)
+static void check_order(unsigned order)
 {
-	unsigned k = order;
-
 	if (order > FRAME_MAX_ORDER)
 		panic("frame_alloc: invalid order %u (max %u)", order,
 		      (unsigned)FRAME_MAX_ORDER);
+}
 
-	while (k <= FRAME_MAX_ORDER && fa->free_blocks[k] == 0)
-		k++;
-	if (k > FRAME_MAX_ORDER)
-		return FRAME_NONE;
-
-	uint64_t pfn = fa->head[k];
+/* Take the free block of order k at pfn and return its first 2^order
+ * frames: keep the lower half, give each upper half back at the next
+ * lower order.  Those halves were TAIL frames and become heads. */
+static uint64_t take(struct frame_alloc *fa, uint64_t pfn, unsigned k,
+		     unsigned order)
+{
 	list_remove(fa, pfn, k);
-	/* Split: keep the lower half, give each upper half back at the next
-	 * lower order.  Those halves were TAIL frames and become heads. */
 	while (k > order) {
 		k--;
 		add_free_block(fa, pfn + order_frames(k), k);
@@ -278,6 +275,38 @@ uint64_t frame_alloc(struct frame_alloc *fa, unsigned order)
 	fa->free_frames -= order_frames(order);
 	fa->used_frames += order_frames(order);
 	return pfn << FRAME_SHIFT;
+}
+
+uint64_t frame_alloc(struct frame_alloc *fa, unsigned order)
+{
+	unsigned k = order;
+
+	check_order(order);
+	while (k <= FRAME_MAX_ORDER && fa->free_blocks[k] == 0)
+		k++;
+	if (k > FRAME_MAX_ORDER)
+		return FRAME_NONE;
+	return take(fa, fa->head[k], k, order);
+}
+
+uint64_t frame_alloc_below(struct frame_alloc *fa, unsigned order,
+			   uint64_t limit)
+{
+	uint64_t limit_pfn = limit >> FRAME_SHIFT;
+
+	check_order(order);
+	/* Smallest order first, so large low blocks are split last; each
+	 * list is walked in full, which is fine for the few boot-time
+	 * allocations this serves. */
+	for (unsigned k = order; k <= FRAME_MAX_ORDER; k++) {
+		uint64_t pfn = fa->head[k];
+		for (uint64_t i = 0; i < fa->free_blocks[k]; i++) {
+			if (pfn + order_frames(order) <= limit_pfn)
+				return take(fa, pfn, k, order);
+			pfn = meta_of(fa, pfn)->next;
+		}
+	}
+	return FRAME_NONE;
 }
 
 /* Reject anything that is not exactly a block previously returned by

@@ -76,6 +76,12 @@ int frame_init(struct frame_alloc *fa, const struct mem_range *usable,
  * physical address, or FRAME_NONE when exhausted.  Panics on a bad order. */
 uint64_t frame_alloc(struct frame_alloc *fa, unsigned order);
 
+/* Like frame_alloc, but the block lies entirely below physical `limit`
+ * (for memory reached before the direct map exists).  Walks the free
+ * lists: O(free blocks), meant for boot-time use. */
+uint64_t frame_alloc_below(struct frame_alloc *fa, unsigned order,
+			   uint64_t limit);
+
 /* Free a block obtained from frame_alloc(fa, order).  Panics on a bad
  * order, misaligned or foreign address, double free or order mismatch. */
 void frame_free(struct frame_alloc *fa, uint64_t phys, unsigned order);

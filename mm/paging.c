@@ -21,28 +21,22 @@ static const struct pt_format x86_format = {
 	.table_flags = PTE_P | PTE_W,
 };
 
-/* Tables come from a bump pool carved out of RAM before the frame
- * allocator exists; they are never freed. */
-struct pool {
-	uint64_t next, end;
-};
-
-static uint64_t pool_alloc(void *ctx)
+/* Tables come from the frame allocator, below 4 GiB: until the switch
+ * they are reached through the boot identity map, which covers 4 GiB.
+ * They are never freed. */
+static uint64_t table_alloc(void *ctx)
 {
-	struct pool *p = ctx;
-	if (p->next >= p->end)
-		return 0;
-	p->next += 4096;
-	return p->next - 4096;
+	uint64_t phys = frame_alloc_below(ctx, 0, 1ull << 32);
+	return phys == FRAME_NONE ? 0 : phys;
 }
 
-static void pool_free(void *ctx, uint64_t phys)
+static void table_free(void *ctx, uint64_t phys)
 {
 	(void)ctx;
-	panic("paging: boot page table 0x%llx freed", (unsigned long long)phys);
+	panic("paging: page table 0x%llx of the direct map freed", (unsigned long long)phys);
 }
 
-static uint64_t *pool_table(void *ctx, uint64_t phys)
+static uint64_t *table_ptr(void *ctx, uint64_t phys)
 {
 	(void)ctx;
 	return phys_to_virt(phys);
@@ -69,20 +63,9 @@ static uint64_t map_limit(uint64_t max_phys)
 	return end > LOW_4G ? end : LOW_4G;
 }
 
-size_t paging_tables_needed(uint64_t max_phys)
+void paging_init(uint64_t max_phys, struct frame_alloc *fa)
 {
-	uint64_t gib = map_limit(max_phys) >> 30;
-	size_t pdpts = (size_t)((gib + 511) / 512);
-
-	/* PML4 + PDPTs + a page directory per GiB mapped with 2 MiB pages:
-	 * those below 4 GiB always (see paging_init), all without 1 GiB pages. */
-	return 1 + pdpts + (size_t)(cpu_has_1g_pages() ? 4 : gib);
-}
-
-void paging_init(uint64_t max_phys, uint64_t pool_base, size_t pages)
-{
-	struct pool pool = { pool_base, pool_base + pages * 4096 };
-	struct pt_mem mem = { pool_alloc, pool_free, pool_table, &pool };
+	struct pt_mem mem = { table_alloc, table_free, table_ptr, fa };
 	struct pagetable pt;
 
 	uint64_t flags = PTE_P | PTE_W | nx_bit();
@@ -93,10 +76,10 @@ void paging_init(uint64_t max_phys, uint64_t pool_base, size_t pages)
 	 * 12.11.9): 2 MiB pages there, 1 GiB pages (if any) above. */
 	if (pt_create(&pt, &x86_format, &mem, 2) ||
 	    pt_map(&pt, DIRECT_MAP_BASE, 0, LOW_4G, flags))
-		panic("paging: page-table pool of %zu pages too small", pages);
+		panic("paging: no memory below 4 GiB for the direct map's page tables");
 	pt.max_leaf_level = cpu_has_1g_pages() ? 3 : 2;
 	if (pt_map(&pt, DIRECT_MAP_BASE + LOW_4G, LOW_4G, direct_map_limit - LOW_4G, flags))
-		panic("paging: page-table pool of %zu pages too small", pages);
+		panic("paging: no memory below 4 GiB for the direct map's page tables");
 
 	/* The image mapping is the boot one: PML4[511] -> boot_pdpt_high. */
 	uint64_t *pml4 = phys_to_virt(pt.root);

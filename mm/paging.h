@@ -32,11 +32,9 @@ static inline uint64_t virt_to_phys(const void *virt)
 	return v >= KERNEL_VMA ? v - KERNEL_VMA : v - phys_map_offset;
 }
 
-/* Pages of page tables paging_init() needs for a direct map up to max_phys. */
-size_t paging_tables_needed(uint64_t max_phys);
-/* Build the final page tables in [pool, pool + pages * 4 KiB) (below
- * 4 GiB, reached through the boot identity map) and switch to them. */
-void paging_init(uint64_t max_phys, uint64_t pool, size_t pages);
+/* Build the final page tables from frames of fa (below 4 GiB, reached
+ * through the boot identity map) and switch to them. */
+void paging_init(uint64_t max_phys, struct frame_alloc *fa);
 /* First physical address the direct map does not cover. */
 uint64_t paging_direct_map_limit(void);
 uint64_t paging_root(void);

@@ -58,26 +58,24 @@ void mm_init(const struct mb2_info *info, uint64_t info_phys, struct mm_summary 
 	if (!sum->usable_bytes)
 		panic("mm: the boot memory map lists no available RAM");
 
-	/* One carve-out below 4 GiB (reachable through the boot identity
-	 * map) holds the page tables and the allocator's metadata. */
-	size_t table_pages = paging_tables_needed(sum->highest_usable);
+	/* The allocator's metadata is the one carve-out: it must exist
+	 * before the allocator does.  Below 4 GiB, so the boot identity map
+	 * reaches it until the direct map takes over. */
 	size_t meta_bytes = (frame_meta_size(sum->highest_usable) + 0xFFF) & ~0xFFFull;
-	uint64_t need = table_pages * 4096 + meta_bytes;
-	uint64_t carve = memmap_find_free(b.usable, b.n_usable, b.reserved, b.n_reserved, need,
-					  4096, LOW_RESERVED_END, 1ull << 32);
-	if (carve == FRAME_NONE)
-		panic("mm: no %llu KiB below 4 GiB for page tables and frame metadata",
-		      (unsigned long long)(need >> 10));
-	reserve(&b, carve, carve + need);
-
-	paging_init(sum->highest_usable, carve, table_pages);
-
-	uint64_t meta_phys = carve + table_pages * 4096;
-	if (frame_init(&frames, b.usable, b.n_usable, b.reserved, b.n_reserved,
-		       phys_to_virt(meta_phys), meta_bytes))
+	uint64_t meta = memmap_find_free(b.usable, b.n_usable, b.reserved, b.n_reserved, meta_bytes,
+					 4096, LOW_RESERVED_END, 1ull << 32);
+	if (meta == FRAME_NONE)
+		panic("mm: no %zu KiB below 4 GiB for the frame metadata", meta_bytes >> 10);
+	reserve(&b, meta, meta + meta_bytes);
+	if (frame_init(&frames, b.usable, b.n_usable, b.reserved, b.n_reserved, phys_to_virt(meta),
+		       meta_bytes))
 		panic("mm: frame metadata of %zu bytes too small", meta_bytes);
-	pr_debug("mm: %zu page-table pages and %zu KiB of frame metadata at 0x%llx",
-		 table_pages, meta_bytes >> 10, (unsigned long long)carve);
+
+	/* The direct map's tables are the allocator's first customers. */
+	paging_init(sum->highest_usable, &frames);
+	frames.meta = phys_to_virt(meta);   /* the identity map is gone */
+	pr_debug("mm: %zu KiB of frame metadata at 0x%llx; direct map tables: %llu frames",
+		 meta_bytes >> 10, (unsigned long long)meta, (unsigned long long)frames.used_frames);
 }
 
 /* Zero whole frames 8 bytes per step: on the EPT first-touch path this

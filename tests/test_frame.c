@@ -922,3 +922,39 @@ TEST(large_map_64g)
 	CHECK(fa.free_blocks[18] == 63 && fa.used_frames == 0);
 	release_all();
 }
+
+TEST(alloc_below_limit)
+{
+	/* RAM in [1M, 16M) and [4G, 4G+64M): blocks below 4 GiB only. */
+	static const struct mem_range usable[] = {
+		{ 1ull << 20, 16ull << 20 }, { 4ull << 30, (4ull << 30) + (64ull << 20) },
+	};
+	size_t msize = frame_meta_size((4ull << 30) + (64ull << 20));
+	void *meta = malloc(msize);
+	struct frame_alloc fa;
+	uint64_t got[4000];
+	size_t n = 0;
+
+	CHECK(frame_init(&fa, usable, 2, NULL, 0, meta, msize) == 0);
+	uint64_t start_free = fa.free_frames;
+	for (;;) {
+		uint64_t p = frame_alloc_below(&fa, 0, 4ull << 30);
+		if (p == FRAME_NONE)
+			break;
+		CHECK(n < sizeof got / sizeof got[0]);
+		CHECK(p >= (1ull << 20) && p + 4096 <= (16ull << 20));
+		got[n++] = p;
+	}
+	/* Every frame below 4 GiB, and nothing above it, was handed out. */
+	CHECK(n == (15ull << 20) / 4096);
+	CHECK(fa.free_frames == start_free - n);
+	uint64_t p2m = frame_alloc_below(&fa, FRAME_ORDER_2M, 8ull << 30);
+	CHECK(p2m >= (4ull << 30) && !(p2m & ((2ull << 20) - 1)));
+	CHECK(frame_alloc_below(&fa, 0, 1ull << 20) == FRAME_NONE);
+	for (size_t i = 0; i < n; i++)
+		frame_free(&fa, got[i], 0);
+	frame_free(&fa, p2m, FRAME_ORDER_2M);
+	CHECK(fa.free_frames == start_free);
+	CHECK(frame_check(&fa));
+	free(meta);
+}
