@@ -37,8 +37,9 @@ void crashtest_run(const char *kind)
 		crash_divide();
 	else if (!strcmp(kind, "panic"))
 		panic("crashtest: deliberate panic");
-	else if (!strcmp(kind, "vmentry") || !strcmp(kind, "vmcontrol"))
-		pr_info("crashtest: the first guest's VM entry will fail");   /* guest/run.c */
+	else if (!strcmp(kind, "vmentry") || !strcmp(kind, "vmcontrol") || !strcmp(kind, "eptmisconfig"))
+		pr_info("crashtest: the first guest will fail (%s)", kind);   /* vmcs_sabotage() */
 	else
-		pr_warn("crashtest: unknown kind '%s' (pf, ud, de, panic, vmentry, vmcontrol)", kind);
+		pr_warn("crashtest: unknown kind '%s' (pf, ud, de, panic, vmentry, vmcontrol, "
+			"eptmisconfig)", kind);
 }

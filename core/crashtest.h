@@ -3,8 +3,9 @@
 #ifndef TERN_CORE_CRASHTEST_H
 #define TERN_CORE_CRASHTEST_H
 
-/* kind: "" (nothing), "pf", "ud", "de" or "panic"; "vmentry" and
- * "vmcontrol" break the first guest's VM entry instead (vmcs_sabotage). */
+/* kind: "" (nothing), "pf", "ud", "de" or "panic"; "vmentry",
+ * "vmcontrol" and "eptmisconfig" break the first guest instead
+ * (vmcs_sabotage). */
 void crashtest_run(const char *kind);
 
 #endif

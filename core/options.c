@@ -32,7 +32,7 @@ static void parse_one(const struct cmdline_word *w)
 			options.quantum_us = v * 1000;
 	} else if (cmdline_key_is(w, "crashtest")) {
 		if (!w->value || !cmdline_copy_value(w, options.crashtest, sizeof options.crashtest))
-			bad(w, "expected pf, ud, de, panic, vmentry or vmcontrol");
+			bad(w, "expected pf, ud, de, panic, vmentry, vmcontrol or eptmisconfig");
 	} else {
 		bad(w, "unknown option");
 	}

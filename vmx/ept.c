@@ -30,3 +30,17 @@ const struct stage2 ept_stage2 = {
 	.leaf_rwx = EPT_READ | EPT_WRITE | EPT_EXECUTE | EPT_MEMTYPE_WB,
 	.flush = ept_flush,
 };
+
+/* crashtest=eptmisconfig: make the page at gpa write-only, which no
+ * EPT entry may be (SDM Vol. 3C 29.3.3.1: writable implies readable),
+ * so the guest's next access to it is an EPT misconfiguration. */
+void ept_sabotage(struct guest_memory *m, uint64_t gpa)
+{
+	uint64_t hpa, flags;
+	int level;
+
+	if (!pt_translate(&m->table, gpa, &hpa, &flags, &level))
+		return;
+	pt_map_page(&m->table, gpa & ~0xFFFull, hpa & ~0xFFFull, 1, EPT_WRITE | EPT_MEMTYPE_WB);
+	ept_flush(&m->table);
+}

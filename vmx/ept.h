@@ -21,5 +21,7 @@
 extern const struct stage2 ept_stage2;
 
 uint64_t ept_pointer(const struct pagetable *pt);
+/* crashtest=eptmisconfig: turn the EPT entry of gpa into a misconfiguration. */
+void ept_sabotage(struct guest_memory *m, uint64_t gpa);
 
 #endif

@@ -221,8 +221,9 @@ void vpid_flush(uint16_t vpid)
 		pr_err("vmx: INVVPID of VPID %u failed", vpid);
 }
 
-/* crashtest=vmentry|vmcontrol: break v's next VM entry on purpose, so
- * the failure reports are tested rather than trusted. */
+/* crashtest=vmentry|vmcontrol|eptmisconfig: break v's next VM entry
+ * (or its first instruction fetch) on purpose, so the failure reports
+ * are tested rather than trusted. */
 void vmcs_sabotage(struct vcpu *v, const char *kind)
 {
 	if (vmcs_load(v))
@@ -230,6 +231,8 @@ void vmcs_sabotage(struct vcpu *v, const char *kind)
 	if (!strcmp(kind, "vmentry")) {
 		/* TR must be usable (SDM 27.3.1.2): invalid guest state, exit 33. */
 		vmwrite(GUEST_TR_AR_BYTES, AR_UNUSABLE);
+	} else if (!strcmp(kind, "eptmisconfig")) {
+		ept_sabotage(&v->vm->mem, vmread(GUEST_RIP));
 	} else if (!strcmp(kind, "vmcontrol")) {
 		/* Interruption type 1 is reserved (27.2.1.3): VMfailValid, error 7. */
 		vmwrite(VM_ENTRY_INTR_INFO_FIELD, INTR_INFO_VALID | (1u << INTR_INFO_TYPE_SHIFT));

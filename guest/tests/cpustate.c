@@ -3,6 +3,7 @@
  *    bits VMX owns (NE) read back as written; PG without PE is #GP.
  *  - XSETBV: #UD without CR4.OSXSAVE, #GP for a bad XCR0 or ECX != 0,
  *    and a good value is really loaded (XGETBV reads it back).
+ *  - WBINVD and INVD come back.
  *  - String I/O through the guest's own page tables: REP OUTSB from a
  *    virtual address that 32-bit (4 MiB pages) and PAE (2 MiB pages)
  *    paging map to different physical memory, REP INSB into it, and a
@@ -160,6 +161,19 @@ static void check_string_io_paging(void)
 	with_paging((uint32_t)pdpt, CR4_PAE, "PAE paging");
 }
 
+/* INVD and WBINVD always exit (SDM Vol. 3C 26.1.2); the guest must get
+ * control back right after them. */
+static void check_cache_flushes(void)
+{
+	volatile uint32_t marker = 0;
+
+	__asm__ volatile("wbinvd" ::: "memory");
+	marker = 1;
+	__asm__ volatile("invd" ::: "memory");
+	marker |= 2;
+	check(marker == 3, "WBINVD and INVD return to the next instruction");
+}
+
 int main(uint32_t magic, const struct mb_info *mbi)
 {
 	(void)magic;
@@ -169,6 +183,7 @@ int main(uint32_t magic, const struct mb_info *mbi)
 	}
 	check_control_registers();
 	check_xsetbv();
+	check_cache_flushes();
 	check_string_io_paging();
 	return check_summary("cpustate");
 }
