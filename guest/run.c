@@ -28,11 +28,6 @@ static struct vcpu *loaded;   /* whose FPU/XCR0/MSR state is on the CPU */
 static void fxsave(void *area) { __asm__ volatile("fxsave64 (%0)" : : "r"(area) : "memory"); }
 static void fxrstor(const void *area) { __asm__ volatile("fxrstor64 (%0)" : : "r"(area) : "memory"); }
 
-static void xsetbv0(uint64_t v)
-{
-	__asm__ volatile("xsetbv" : : "c"(0), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
-}
-
 /* A vCPU's state at reset: FXSAVE image with FCW 0x37F, MXCSR 0x1F80,
  * all else 0 (SDM Vol. 1 10.5.1), DR6 0xFFFF0FF0, so no guest sees
  * another's registers. */
@@ -44,23 +39,6 @@ static void vcpu_reset_cpu_state(struct vcpu *v)
 	v->fpu[1] = 0x03;
 	*(uint32_t *)&v->fpu[24] = 0x1F80;
 }
-
-#define DEFINE_DR_ACCESS(n)                                                         \
-	static uint64_t read_dr##n(void)                                            \
-	{                                                                           \
-		uint64_t v;                                                         \
-		__asm__ volatile("mov %%dr" #n ", %0" : "=r"(v));                   \
-		return v;                                                           \
-	}                                                                           \
-	static void write_dr##n(uint64_t v)                                         \
-	{                                                                           \
-		__asm__ volatile("mov %0, %%dr" #n : : "r"(v));                     \
-	}
-DEFINE_DR_ACCESS(0)
-DEFINE_DR_ACCESS(1)
-DEFINE_DR_ACCESS(2)
-DEFINE_DR_ACCESS(3)
-DEFINE_DR_ACCESS(6)
 
 /* The guest state VMX does not switch (SDM Vol. 3C 28.5, 27.3.2): it
  * stays on the CPU while the vCPU runs and goes with it when another

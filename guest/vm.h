@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "guest/config.h"
 #include "guest/memory.h"
 #include "guest/portbus.h"
 #include "vmx/exit_reason.h"
@@ -19,7 +20,6 @@
 #define SWAPPED_MSRS 6
 extern const uint32_t swapped_msrs[SWAPPED_MSRS];
 
-#define VM_NAME_MAX 32
 #define VM_CMDLINE_MAX 512
 #define VM_STOP_REASON_MAX 160
 #define CONSOLE_LINE_MAX 160
@@ -68,7 +68,7 @@ struct guest_console {
 };
 
 struct vm {
-	char name[VM_NAME_MAX];
+	char name[GUEST_NAME_MAX];
 	char cmdline[VM_CMDLINE_MAX];  /* the guest's own command line */
 	unsigned index;
 	enum vm_state state;

@@ -108,6 +108,19 @@ def string_io_lines(console):
 G = "build/guests/"
 HELLO = G + "hello.elf name=hello mem=4M -- hello world"
 
+def broken_first_guest(name, crashtest, expect):
+    """crashtest=<kind> breaks the first guest: its failure must be
+    reported with a VMCS dump and contained, the second guest runs."""
+    return dict(name=name, emu="bochs", mem="64M", end="failure", timeout=180,
+                options="crashtest=" + crashtest,
+                guests=[G + "hello.elf name=broken mem=4M", HELLO],
+                expect=[r"^VMCS of guest broken \(at 0x[0-9a-f]+\):$"] + expect +
+                       [r"^tern: guest hello exited status=1$"],
+                reject=[r"CRASH"],
+                last=r"^tern: all guests done: 1 exited, 1 stopped$",
+                checks=[frames_returned])
+
+
 BOOT_SUMMARY = [r"^tern: Tern hypervisor, loaded by GRUB", r"^tern: memory map: \d+ entries",
                 r"^tern: modules: \d+"]
 
@@ -214,36 +227,18 @@ CASES = [
          reject=[r"FAIL", r"CRASH"],
          last=r"^tern: all guests done: 1 exited, 10 stopped$",
          checks=[frames_returned]),
-    dict(name="bochs-vmentry-guest-state", emu="bochs", mem="64M", end="failure", timeout=180,
-         options="crashtest=vmentry",
-         guests=[G + "hello.elf name=broken mem=4M", HELLO],
-         expect=[r"^tern: vmx: VM entry of guest broken failed: VM-entry failure: invalid guest state$",
-                 r"^VMCS of guest broken \(at 0x[0-9a-f]+\):$",
-                 r"^    GUEST_TR_AR_BYTES +0x0000000000010000$",
-                 r"^    VM_EXIT_REASON +0x0000000080000021$",
-                 r"^tern: guest broken stopped: VM entry failed: invalid guest state",
-                 r"^tern: guest hello exited status=1$"],
-         last=r"^tern: all guests done: 1 exited, 1 stopped$",
-         checks=[frames_returned]),
-    dict(name="bochs-vmentry-control", emu="bochs", mem="64M", end="failure", timeout=180,
-         options="crashtest=vmcontrol",
-         guests=[G + "hello.elf name=broken mem=4M", HELLO],
-         expect=[r"^tern: vmx: VM entry of guest broken failed: VM-instruction error 7: VM entry with invalid control field\(s\)$",
-                 r"^    VM_ENTRY_INTR_INFO_FIELD +0x0000000080000100$",
-                 r"^tern: guest broken stopped: VM entry failed: VM-instruction error 7 ",
-                 r"^tern: guest hello exited status=1$"],
-         last=r"^tern: all guests done: 1 exited, 1 stopped$",
-         checks=[frames_returned]),
-    dict(name="bochs-ept-misconfig", emu="bochs", mem="64M", end="failure", timeout=180,
-         options="crashtest=eptmisconfig",
-         guests=[G + "hello.elf name=broken mem=4M", HELLO],
-         expect=[r"^VMCS of guest broken \(at 0x[0-9a-f]+\):$",
-                 r"^    VM_EXIT_REASON +0x0000000000000031$",
-                 r"^tern: guest broken stopped: EPT misconfiguration at gpa=0x[0-9a-f]+ \(a hypervisor bug; VMCS dumped above\)$",
-                 r"^tern: guest hello exited status=1$"],
-         reject=[r"CRASH"],
-         last=r"^tern: all guests done: 1 exited, 1 stopped$",
-         checks=[frames_returned]),
+    broken_first_guest("bochs-vmentry-guest-state", "vmentry", [
+        r"^tern: vmx: VM entry of guest broken failed: VM-entry failure: invalid guest state$",
+        r"^    GUEST_TR_AR_BYTES +0x0000000000010000$",
+        r"^    VM_EXIT_REASON +0x0000000080000021$",
+        r"^tern: guest broken stopped: VM entry failed: invalid guest state"]),
+    broken_first_guest("bochs-vmentry-control", "vmcontrol", [
+        r"^tern: vmx: VM entry of guest broken failed: VM-instruction error 7: VM entry with invalid control field\(s\)$",
+        r"^    VM_ENTRY_INTR_INFO_FIELD +0x0000000080000100$",
+        r"^tern: guest broken stopped: VM entry failed: VM-instruction error 7 "]),
+    broken_first_guest("bochs-ept-misconfig", "eptmisconfig", [
+        r"^    VM_EXIT_REASON +0x0000000000000031$",
+        r"^tern: guest broken stopped: EPT misconfiguration at gpa=0x[0-9a-f]+ \(a hypervisor bug; VMCS dumped above\)$"]),
     dict(name="qemu-no-long-mode", emu="qemu", mem="64M", end="hang", timeout=15, qemu_cpu="qemu32",
          last=r"^tern: this CPU has no long mode \(CPUID\.80000001H:EDX\[29\] = 0\); Tern needs x86-64; halting$"),
     dict(name="bochs-cpu-lynnfield", emu="bochs", mem="64M", end="no-vmx", timeout=120,

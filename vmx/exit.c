@@ -100,6 +100,11 @@ uint64_t guest_visible_cr4(void)
 	return visible(GUEST_CR4, CR4_READ_SHADOW, CR4_GUEST_HOST_MASK);
 }
 
+bool guest_in_64bit_code(void)
+{
+	return vmread(GUEST_CS_AR_BYTES) & (1u << 13);   /* CS.L, SDM 25.4.1 */
+}
+
 uint64_t guest_gpr(struct vcpu *v, unsigned n)
 {
 	return n == GPR_RSP ? vmread(GUEST_RSP) : v->gpr[n];

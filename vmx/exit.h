@@ -67,6 +67,9 @@ HOT_PATH void advance_rip(struct vcpu *v);
  * (SDM Vol. 3C 25.6.6). */
 uint64_t guest_visible_cr0(void);
 uint64_t guest_visible_cr4(void);
+/* The guest runs 64-bit code (CS.L): only then do registers count in
+ * full; otherwise their low 32 bits do. */
+bool guest_in_64bit_code(void);
 
 /* Guest GPR n as seen by a MOV-CR/DR qualification (4 = RSP, from the VMCS). */
 uint64_t guest_gpr(struct vcpu *v, unsigned n);

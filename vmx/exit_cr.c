@@ -15,7 +15,6 @@
 
 enum { CR_MOV_TO = 0, CR_MOV_FROM = 1, CR_CLTS = 2, CR_LMSW = 3 };
 
-#define CS_AR_L        (1u << 13)   /* 64-bit code segment */
 #define CR4_PCIDE      (1ull << 17)
 #define CR3_NOFLUSH    (1ull << 63)
 /* Reserved bits of a present PAE PDPTE (SDM Vol. 3A 4.4.1, Table 4-8). */
@@ -29,11 +28,6 @@ struct cr_state {
 	uint64_t pdpte[4];
 	bool pae_pdptes;            /* PAE paging outside IA-32e mode */
 };
-
-static bool in_64bit_code(void)
-{
-	return vmread(GUEST_CS_AR_BYTES) & CS_AR_L;
-}
 
 static struct cr_state current_state(void)
 {
@@ -110,7 +104,7 @@ static enum exit_action guest_write_cr0(struct vcpu *v, uint64_t value)
 	if ((value >> 32) || ((value & CR0_PG) && !(value & CR0_PE)) ||
 	    ((value & CR0_NW) && !(value & CR0_CD)) ||
 	    ((value & CR0_PG) && !(st.cr0 & CR0_PG) && (st.efer & EFER_LME) && !(st.cr4 & CR4_PAE)) ||
-	    (!(value & CR0_PG) && lma && in_64bit_code()) ||
+	    (!(value & CR0_PG) && lma && guest_in_64bit_code()) ||
 	    (!(value & CR0_PG) && (st.cr4 & CR4_PCIDE)))
 		return inject_gp0(v);
 	st.cr0 = value | CR0_ET;   /* hardwired to 1 since the i486 */
@@ -153,7 +147,7 @@ static enum exit_action guest_write_cr3(struct vcpu *v, uint64_t value)
 static enum exit_action mov_to_cr(struct vcpu *v, unsigned cr, uint64_t value)
 {
 	/* Outside 64-bit code only the low 32 bits of the register count. */
-	if (!in_64bit_code())
+	if (!guest_in_64bit_code())
 		value = (uint32_t)value;
 	switch (cr) {
 	case 0:

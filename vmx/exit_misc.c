@@ -35,11 +35,6 @@ static bool valid_xcr0(uint64_t x)
 	return (x & 1) && !(x & ~supported);
 }
 
-static void xsetbv(uint64_t value)
-{
-	__asm__ volatile("xsetbv" : : "c"(0), "a"((uint32_t)value), "d"((uint32_t)(value >> 32)));
-}
-
 /* XSETBV (reason 55) always exits; check it as the CPU would, then load
  * it: the vCPU's XCR0 is live on the CPU while it runs. */
 enum exit_action handle_xsetbv(struct vcpu *v)
@@ -52,7 +47,7 @@ enum exit_action handle_xsetbv(struct vcpu *v)
 	    ((vmread(GUEST_SS_AR_BYTES) >> 5) & 3))
 		return inject_gp0(v);
 	v->xcr0 = value;
-	xsetbv(value);
+	xsetbv0(value);
 	return EXIT_ADVANCE;
 }
 

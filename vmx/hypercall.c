@@ -39,7 +39,7 @@ HOT_PATH enum exit_action handle_vmcall(struct vcpu *v)
 		ret = TERN_HC_ABI_VERSION;
 		break;
 	case TERN_HC_CONSOLE_WRITE: {
-		bool lm = vmread(GUEST_CS_AR_BYTES) & (1u << 13);   /* CS.L */
+		bool lm = guest_in_64bit_code();
 		ret = console_write(v, arg(v, GPR_RBX, lm), arg(v, GPR_RCX, lm));
 		break;
 	}

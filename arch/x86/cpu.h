@@ -42,6 +42,31 @@ DEFINE_CR_ACCESS(3)
 DEFINE_CR_ACCESS(4)
 #undef DEFINE_CR_ACCESS
 
+/* Debug registers DR0-3 and DR6: guest state VMX does not switch. */
+#define DEFINE_DR_ACCESS(n)                                                  \
+	static inline uint64_t read_dr##n(void)                              \
+	{                                                                    \
+		uint64_t v;                                                  \
+		__asm__ volatile("mov %%dr" #n ", %0" : "=r"(v));            \
+		return v;                                                    \
+	}                                                                    \
+	static inline void write_dr##n(uint64_t v)                           \
+	{                                                                    \
+		__asm__ volatile("mov %0, %%dr" #n : : "r"(v));              \
+	}
+DEFINE_DR_ACCESS(0)
+DEFINE_DR_ACCESS(1)
+DEFINE_DR_ACCESS(2)
+DEFINE_DR_ACCESS(3)
+DEFINE_DR_ACCESS(6)
+#undef DEFINE_DR_ACCESS
+
+/* XCR0 (needs CR4.OSXSAVE). */
+static inline void xsetbv0(uint64_t v)
+{
+	__asm__ volatile("xsetbv" : : "c"(0), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
+}
+
 static inline uint64_t read_rflags(void)
 {
 	uint64_t v;
