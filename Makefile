@@ -17,7 +17,7 @@ KCFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie -mcmodel=kernel \
 KLDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments -T linker.ld
 NASMFLAGS := -f elf64 -I.
 
-KDIRS   := boot arch/x86 core lib mm vmx guest
+KDIRS   := boot arch/x86 core lib mm virt vmx svm guest
 KSRCS   := $(sort $(foreach d,$(KDIRS),$(wildcard $(d)/*.c)))
 KASM    := $(sort $(foreach d,$(KDIRS),$(wildcard $(d)/*.asm)))
 KOBJS   := $(patsubst %.c,$(BUILD)/k/%.o,$(KSRCS)) $(patsubst %.asm,$(BUILD)/k/%.asm.o,$(KASM))
@@ -41,6 +41,7 @@ TEST_DEPS_multiboot := guest/multiboot.c lib/format.c
 TEST_DEPS_devices   := guest/portbus.c guest/dev_uart.c guest/dev_fwcfg.c guest/dev_misc.c guest/platform.c
 TEST_DEPS_gva       := guest/gva.c
 TEST_DEPS_vmxcaps   := vmx/caps_adjust.c
+TEST_DEPS_insn      := virt/insn.c
 TESTS   := $(patsubst tests/test_%.c,%,$(wildcard tests/test_*.c))
 TEST_BINS := $(addprefix $(BUILD)/tests/test_,$(TESTS))
 

@@ -4,7 +4,7 @@
  *   2. multiboot2 information -> options, memory map, modules
  *   3. memory: direct map and frame allocator (mm/)
  *   4. ACPI (for power-off), boot summary
- *   5. VT-x, then the guests (vmx/, guest/)
+ *   5. the CPU backend (VMX or SVM, virt/backend.c), then the guests (guest/)
  */
 #include "arch/x86/acpi.h"
 #include "arch/x86/gdt.h"
@@ -19,7 +19,7 @@
 #include "guest/run.h"
 #include "mm/paging.h"
 #include "mm/setup.h"
-#include "vmx/probe.h"
+#include "virt/backend.h"
 
 /* Generous bound for reading the info before its size is validated. */
 #define MB2_INFO_LIMIT (1u << 24)
@@ -91,7 +91,7 @@ void kmain(uint32_t magic, uint64_t info_phys)
 
 	crashtest_run(options.crashtest);
 
-	if (vmx_probe() != 0)
+	if (backend_select() != 0)
 		power_off(EXIT_NO_VMX);
 	guests_run(&info);
 }

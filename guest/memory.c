@@ -1,4 +1,5 @@
 #include "guest/memory.h"
+#include "lib/compiler.h"
 #include "lib/string.h"
 #include "mm/frame.h"
 #include "mm/paging.h"
@@ -60,7 +61,7 @@ int gmem_init(struct guest_memory *m, const struct stage2 *s2, uint64_t ram_size
 }
 
 /* Host pointer to the backed page holding gpa, backing it if needed. */
-static uint8_t *backed_page(struct guest_memory *m, uint64_t gpa, enum gmem_fault *why)
+static HOT_PATH uint8_t *backed_page(struct guest_memory *m, uint64_t gpa, enum gmem_fault *why)
 {
 	uint64_t hpa, flags;
 	int level;
@@ -89,7 +90,8 @@ static uint8_t *backed_page(struct guest_memory *m, uint64_t gpa, enum gmem_faul
 	return phys_to_virt(hpa);
 }
 
-enum gmem_fault gmem_fault(struct guest_memory *m, uint64_t gpa)
+/* On the path of every first touch of guest RAM. */
+HOT_PATH enum gmem_fault gmem_fault(struct guest_memory *m, uint64_t gpa)
 {
 	enum gmem_fault why = GMEM_MAPPED;
 

@@ -2,6 +2,8 @@
 
 #include <stddef.h>
 
+#include "lib/compiler.h"
+
 static uint32_t all_ones(unsigned size)
 {
 	return size >= 4 ? 0xFFFFFFFFu : (1u << (8 * size)) - 1;
@@ -11,26 +13,37 @@ int port_bus_add(struct port_bus *bus, const struct port_device *dev)
 {
 	if (bus->count == PORT_BUS_MAX)
 		return -1;
+	unsigned at = bus->count;
+
 	for (unsigned i = 0; i < bus->count; i++) {
 		const struct port_device *d = bus->dev[i];
 		if (dev->base < d->base + d->count && d->base < dev->base + dev->count)
 			return -1;
+		if (at == bus->count && dev->base < d->base)
+			at = i;
 	}
-	bus->dev[bus->count++] = dev;
+	/* Kept sorted by base, so a lookup stops at the first device above
+	 * the port. */
+	for (unsigned i = bus->count; i > at; i--)
+		bus->dev[i] = bus->dev[i - 1];
+	bus->dev[at] = dev;
+	bus->count++;
 	return 0;
 }
 
-static const struct port_device *find(const struct port_bus *bus, uint16_t port)
+static HOT_PATH const struct port_device *find(const struct port_bus *bus, uint16_t port)
 {
 	for (unsigned i = 0; i < bus->count; i++) {
 		const struct port_device *d = bus->dev[i];
-		if (port >= d->base && port - d->base < d->count)
+		if (port < d->base)
+			break;
+		if (port - d->base < d->count)
 			return d;
 	}
 	return NULL;
 }
 
-uint32_t port_bus_in(struct vm *vm, const struct port_bus *bus, uint16_t port, unsigned size)
+HOT_PATH uint32_t port_bus_in(struct vm *vm, const struct port_bus *bus, uint16_t port, unsigned size)
 {
 	const struct port_device *d = find(bus, port);
 
@@ -39,7 +52,7 @@ uint32_t port_bus_in(struct vm *vm, const struct port_bus *bus, uint16_t port, u
 	return d->in(vm, port, size) & all_ones(size);
 }
 
-void port_bus_out(struct vm *vm, const struct port_bus *bus, uint16_t port, unsigned size,
+HOT_PATH void port_bus_out(struct vm *vm, const struct port_bus *bus, uint16_t port, unsigned size,
 		  uint32_t value)
 {
 	const struct port_device *d = find(bus, port);

@@ -1,6 +1,7 @@
 /* Running the guests: one per module2, round-robin on this CPU, each
- * for a quantum of the VMX-preemption timer, until every one has exited
- * or been stopped; then the verdict and power-off (DESIGN.md 5). */
+ * for a quantum (the VMX-preemption timer, or a host timer under SVM),
+ * until every one has exited or been stopped; then the verdict and
+ * power-off (DESIGN.md 5). */
 #include "guest/run.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/msr.h"
@@ -13,13 +14,7 @@
 #include "lib/string.h"
 #include "mm/paging.h"
 #include "mm/setup.h"
-#include "vmx/caps.h"
-#include "vmx/dump.h"
-#include "vmx/exit.h"
-#include "vmx/timer.h"
-#include "vmx/vmcs_fields.h"
-#include "vmx/vmx.h"
-#include "vmx/vmx_insn.h"
+#include "virt/backend.h"
 
 static struct vm vms[VM_MAX];
 static unsigned vm_count;
@@ -28,47 +23,23 @@ static struct vcpu *loaded;   /* whose FPU/XCR0/MSR state is on the CPU */
 static void fxsave(void *area) { __asm__ volatile("fxsave64 (%0)" : : "r"(area) : "memory"); }
 static void fxrstor(const void *area) { __asm__ volatile("fxrstor64 (%0)" : : "r"(area) : "memory"); }
 
-/* A vCPU's state at reset: FXSAVE image with FCW 0x37F, MXCSR 0x1F80,
- * all else 0 (SDM Vol. 1 10.5.1), DR6 0xFFFF0FF0, so no guest sees
- * another's registers. */
-static void vcpu_reset_cpu_state(struct vcpu *v)
-{
-	v->dr6 = 0xFFFF0FF0;
-	memset(v->fpu, 0, sizeof v->fpu);
-	v->fpu[0] = 0x7F;
-	v->fpu[1] = 0x03;
-	*(uint32_t *)&v->fpu[24] = 0x1F80;
-}
-
-/* The guest state VMX does not switch (SDM Vol. 3C 28.5, 27.3.2): it
- * stays on the CPU while the vCPU runs and goes with it when another
- * runs.  The hypervisor itself uses none of it. */
+/* The guest state neither VM entry nor VM exit switches, and the
+ * hypervisor itself never uses (-mgeneral-regs-only): FPU/SSE and XCR0
+ * here, the backend's share (debug registers, CR2, some MSRs) in
+ * backend->load/put.  It stays on the CPU while the vCPU runs and goes
+ * with it when another runs. */
 static void save_cpu_state(struct vcpu *v)
 {
 	fxsave(v->fpu);
-	for (int i = 0; i < SWAPPED_MSRS; i++)
-		v->guest_msrs[i] = rdmsr(swapped_msrs[i]);
-	v->cr2 = read_cr2();
-	v->dr[0] = read_dr0();
-	v->dr[1] = read_dr1();
-	v->dr[2] = read_dr2();
-	v->dr[3] = read_dr3();
-	v->dr6 = read_dr6();
+	backend->put(v);
 }
 
-static void load_cpu_state(const struct vcpu *v)
+static void load_cpu_state(struct vcpu *v)
 {
 	if (read_cr4() & CR4_OSXSAVE)
 		xsetbv0(v->xcr0);
 	fxrstor(v->fpu);
-	for (int i = 0; i < SWAPPED_MSRS; i++)
-		wrmsr(swapped_msrs[i], v->guest_msrs[i]);
-	write_cr2(v->cr2);
-	write_dr0(v->dr[0]);
-	write_dr1(v->dr[1]);
-	write_dr2(v->dr[2]);
-	write_dr3(v->dr[3]);
-	write_dr6(v->dr6);
+	backend->load(v);
 }
 
 /* Put v's state on the CPU, saving the previous vCPU's first.  Costs
@@ -90,14 +61,14 @@ static void print_exit_counts(const struct vm *vm)
 	int n = 0;
 	uint64_t total = 0;
 
-	for (unsigned r = 0; r < EXIT_REASON_SLOTS; r++)
-		total += exits[r];
+	for (unsigned k = 0; k < VEXIT_KINDS; k++)
+		total += exits[k];
 	n += ksnprintf(line + n, sizeof line - (size_t)n, "guest %s: %llu exits", vm->name,
 		       (unsigned long long)total);
-	for (unsigned r = 0; r < EXIT_REASON_SLOTS && n < (int)sizeof line; r++)
-		if (exits[r])
+	for (unsigned k = 0; k < VEXIT_KINDS && n < (int)sizeof line; k++)
+		if (exits[k])
 			n += ksnprintf(line + n, sizeof line - (size_t)n, ", %s %llu",
-				       exit_reason_name(r), (unsigned long long)exits[r]);
+				       backend->exit_names[k], (unsigned long long)exits[k]);
 	pr_info("%s; %llu pages backed", line, (unsigned long long)vm->mem.ram_frames);
 }
 
@@ -120,18 +91,8 @@ static void finish(struct vm *vm, unsigned *exited, unsigned *stopped)
 /* One quantum of v's guest. */
 static void run_slice(struct vcpu *v)
 {
-	int rc;
-
-	if (vmcs_load(v)) {
-		pr_err("vmx: VMPTRLD of guest %s's VMCS failed", v->vm->name);
-		vm_stop(v->vm, "VMPTRLD of its VMCS failed");
-		return;
-	}
 	switch_to(v);
-	vmwrite(VMX_PREEMPTION_TIMER_VALUE, timer_quantum_ticks());
-	rc = vmx_enter(v);
-	if (rc < 0)
-		vmx_report_entry_error(v, rc);
+	backend->run(v);
 }
 
 static bool name_taken(const struct vm *vm)
@@ -170,28 +131,24 @@ static void create_guest(const struct mb2_module *m, unsigned i, unsigned *stopp
 	vm_count++;
 }
 
-static int setup_vmx(void)
+static int setup_backend(void)
 {
-	if (vmx_caps_probe())
-		return -1;
 	pr_info("TSC: %llu kHz", (unsigned long long)tsc_calibrate());
-	return vmx_init();
+	return backend->init();
 }
 
 _Noreturn void guests_run(const struct mb2_info *info)
 {
 	unsigned exited = 0, stopped = 0, ok = 0;
 
-	if (setup_vmx())
+	if (setup_backend())
 		power_off(EXIT_NO_VMX);
 	uint64_t free_before = frames.free_frames;
 
 	for (unsigned i = 0; i < info->module_count; i++)
 		create_guest(&info->modules[i], i, &stopped);
 	if (vm_count)
-		vmcs_sabotage(&vms[0].vcpu, options.crashtest);
-	for (unsigned i = 0; i < vm_count; i++)
-		vcpu_reset_cpu_state(&vms[i].vcpu);
+		backend->sabotage(&vms[0].vcpu, options.crashtest);
 	for (unsigned alive = vm_count; alive;) {
 		for (unsigned i = 0; i < vm_count; i++) {
 			struct vm *vm = &vms[i];

@@ -9,8 +9,7 @@
 #include "lib/format.h"
 #include "lib/string.h"
 #include "mm/paging.h"
-#include "vmx/ept.h"
-#include "vmx/vmx.h"
+#include "virt/backend.h"
 
 void vm_stop(struct vm *vm, const char *fmt, ...)
 {
@@ -73,8 +72,8 @@ static int load_guest(struct vm *vm, const uint8_t *image, size_t size, const ch
 
 	if (image_load(&vm->mem, image, size, cmdline, &entry, err, err_size))
 		return -1;
-	if (vmcs_create(&vm->vcpu, entry.rip)) {
-		ksnprintf(err, err_size, "could not set up its VMCS");
+	if (backend->vcpu_create(&vm->vcpu, entry.rip)) {
+		ksnprintf(err, err_size, "could not set up its %s", backend->control_block);
 		return -1;
 	}
 	vm->vcpu.gpr[GPR_RAX] = entry.rax;
@@ -91,9 +90,7 @@ int vm_create(struct vm *vm, unsigned index, unsigned module, const uint8_t *ima
 	memset(vm, 0, sizeof *vm);
 	vm->index = index;
 	vm->vcpu.vm = vm;
-	vm->vcpu.vmcs = vm->vcpu.host_stack = FRAME_NONE;
-	vm->vcpu.vpid = (uint16_t)(index + 1);   /* VPID 0 is the host's (SDM 28.1) */
-	vm->vcpu.xcr0 = 1;
+	vcpu_reset_core_state(&vm->vcpu);
 	vm->uart = &uarts[index];
 	memset(vm->uart, 0, sizeof *vm->uart);
 	/* Name the guest as soon as its name is known, so even an option
@@ -106,7 +103,7 @@ int vm_create(struct vm *vm, unsigned index, unsigned module, const uint8_t *ima
 	if (rc)
 		return -1;
 	ksnprintf(vm->cmdline, sizeof vm->cmdline, "%s", cfg.cmdline);
-	if (gmem_init(&vm->mem, &ept_stage2, cfg.mem)) {
+	if (gmem_init(&vm->mem, backend->stage2, cfg.mem)) {
 		ksnprintf(err, err_size, "not enough host memory for mem=%lluM (%llu MiB free and not "
 			  "promised to other guests)", (unsigned long long)(cfg.mem >> 20),
 			  (unsigned long long)(gmem_uncommitted() >> 20));
@@ -122,6 +119,7 @@ int vm_create(struct vm *vm, unsigned index, unsigned module, const uint8_t *ima
 void vm_destroy(struct vm *vm)
 {
 	guest_console_flush(vm);
-	vmcs_destroy(&vm->vcpu);
+	if (vm->vcpu.be)
+		backend->vcpu_destroy(&vm->vcpu);
 	gmem_destroy(&vm->mem);
 }

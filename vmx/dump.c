@@ -1,6 +1,8 @@
+#include "vmx/decode.h"
 #include "vmx/dump.h"
 #include "core/log.h"
 #include "guest/vm.h"
+#include "vmx/vmx_vcpu.h"
 #include "vmx/exit.h"
 #include "vmx/exit_reason.h"
 #include "vmx/vmcs_fields.h"
@@ -84,7 +86,7 @@ void vmcs_dump(struct vcpu *v)
 		F(IDT_VECTORING_INFO_FIELD), F(VM_EXIT_INSTRUCTION_LEN),
 	};
 
-	kprintf("VMCS of guest %s (at 0x%llx):\n", v->vm->name, (unsigned long long)v->vmcs);
+	kprintf("VMCS of guest %s (at 0x%llx):\n", v->vm->name, (unsigned long long)to_vmx(v)->vmcs);
 	print_fields("guest state", guest, sizeof guest / sizeof guest[0]);
 	print_fields("controls", controls, sizeof controls / sizeof controls[0]);
 	print_fields("exit information", exit_info, sizeof exit_info / sizeof exit_info[0]);
@@ -106,7 +108,7 @@ static const char *entry_failure_detail(uint64_t q)
 	}
 }
 
-enum exit_action handle_entry_failure(struct vcpu *v, uint32_t reason)
+void handle_entry_failure(struct vcpu *v, uint32_t reason)
 {
 	unsigned basic = reason & 0xFFFF;
 	uint64_t q = vmread(EXIT_QUALIFICATION);
@@ -119,7 +121,6 @@ enum exit_action handle_entry_failure(struct vcpu *v, uint32_t reason)
 		vm_stop(v->vm, "VM entry failed: loading MSR entry %llu failed", (unsigned long long)q);
 	else
 		vm_stop(v->vm, "VM entry failed: %s", exit_reason_name(basic));
-	return EXIT_STOP;
 }
 
 void vmx_report_entry_error(struct vcpu *v, int rc)

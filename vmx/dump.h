@@ -15,5 +15,8 @@ void vmcs_dump(struct vcpu *v);
 /* A VMLAUNCH/VMRESUME that failed (rc from vmx_enter): report, dump and
  * stop that guest. */
 void vmx_report_entry_error(struct vcpu *v, int rc);
+/* An exit with the "VM-entry failure" bit (SDM 27.8): report, dump and
+ * stop that guest. */
+void handle_entry_failure(struct vcpu *v, uint32_t reason);
 
 #endif

@@ -1,150 +1,183 @@
-/* One dispatcher for every VM exit, indexed by basic exit reason
- * (SDM Vol. 3C 28.2.1).  The fast path is: read the reason, count it,
- * call the handler, maybe skip the instruction, resume. */
+/* Every VM exit arrives here from vmx/entry.asm: the basic exit reason
+ * (SDM Vol. 3C 28.2.1) and its qualification are decoded into a struct
+ * vexit, the core handles it (virt/exit.c), and the answer is carried
+ * out: skip the instruction, resume, or leave for the scheduler.  The
+ * fast path is: read the reason, look up its kind, call the core,
+ * advance RIP, resume. */
 #include "vmx/exit.h"
 #include "core/log.h"
 #include "guest/vm.h"
+#include "virt/vcpu.h"
+#include "vmx/decode.h"
+#include "vmx/dump.h"
 #include "vmx/exit_reason.h"
 #include "vmx/vmcs_fields.h"
 #include "vmx/vmx.h"
+#include "vmx/vmx_controls.h"
 #include "vmx/vmx_insn.h"
 
-static enum exit_action unhandled(struct vcpu *v);
-
-/* Every slot has a handler, so the fast path needs no range or NULL
- * check: the table covers every value of reason & EXIT_REASON_MASK. */
+/* Basic exit reason -> decoded kind.  Every slot has one, so the fast
+ * path needs no range check: the table covers reason & EXIT_REASON_MASK. */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Woverride-init"
-static const exit_handler_fn handlers[EXIT_REASON_SLOTS] = {
-	[0 ... EXIT_REASON_SLOTS - 1] = unhandled,
-	[EXIT_REASON_EXCEPTION_NMI] = handle_exception_nmi,
-	[EXIT_REASON_EXTERNAL_INTERRUPT] = handle_reschedule,
-	[EXIT_REASON_TRIPLE_FAULT] = handle_triple_fault,
-	[EXIT_REASON_INIT] = handle_ignore,
-	[EXIT_REASON_SIPI] = handle_ignore,
-	[EXIT_REASON_CPUID] = handle_cpuid,
-	[EXIT_REASON_GETSEC] = handle_undefined,
-	[EXIT_REASON_HLT] = handle_hlt,
-	[EXIT_REASON_INVD] = handle_cache_flush,
-	[EXIT_REASON_WBINVD] = handle_cache_flush,
-	[EXIT_REASON_VMCALL] = handle_vmcall,
-	[EXIT_REASON_VMCLEAR] = handle_vmx_instruction,
-	[EXIT_REASON_VMLAUNCH] = handle_vmx_instruction,
-	[EXIT_REASON_VMPTRLD] = handle_vmx_instruction,
-	[EXIT_REASON_VMPTRST] = handle_vmx_instruction,
-	[EXIT_REASON_VMREAD] = handle_vmx_instruction,
-	[EXIT_REASON_VMRESUME] = handle_vmx_instruction,
-	[EXIT_REASON_VMWRITE] = handle_vmx_instruction,
-	[EXIT_REASON_VMXOFF] = handle_vmx_instruction,
-	[EXIT_REASON_VMXON] = handle_vmx_instruction,
-	[EXIT_REASON_INVEPT] = handle_vmx_instruction,
-	[EXIT_REASON_INVVPID] = handle_vmx_instruction,
-	[EXIT_REASON_VMFUNC] = handle_vmx_instruction,
-	[EXIT_REASON_CR_ACCESS] = handle_cr_access,
-	[EXIT_REASON_IO_INSTRUCTION] = handle_io,
-	[EXIT_REASON_MSR_READ] = handle_rdmsr,
-	[EXIT_REASON_MSR_WRITE] = handle_wrmsr,
-	[EXIT_REASON_MWAIT_INSTRUCTION] = handle_undefined,
-	[EXIT_REASON_MONITOR_INSTRUCTION] = handle_undefined,
-	[EXIT_REASON_EPT_VIOLATION] = handle_ept_violation,
-	[EXIT_REASON_EPT_MISCONFIG] = handle_ept_misconfig,
-	[EXIT_REASON_PREEMPTION_TIMER] = handle_reschedule,
-	[EXIT_REASON_XSETBV] = handle_xsetbv,
+static const uint8_t kinds[EXIT_REASON_SLOTS] = {
+	[0 ... EXIT_REASON_SLOTS - 1] = VEXIT_UNHANDLED,
+	[EXIT_REASON_EXCEPTION_NMI] = VEXIT_EXCEPTION,   /* NMI or exception: decode() tells */
+	[EXIT_REASON_EXTERNAL_INTERRUPT] = VEXIT_INTR,
+	[EXIT_REASON_TRIPLE_FAULT] = VEXIT_SHUTDOWN,
+	[EXIT_REASON_INIT] = VEXIT_INIT,
+	[EXIT_REASON_SIPI] = VEXIT_SIPI,
+	[EXIT_REASON_CPUID] = VEXIT_CPUID,
+	[EXIT_REASON_GETSEC] = VEXIT_UNDEFINED,
+	[EXIT_REASON_HLT] = VEXIT_HLT,
+	[EXIT_REASON_INVD] = VEXIT_CACHE_FLUSH,
+	[EXIT_REASON_WBINVD] = VEXIT_CACHE_FLUSH,
+	[EXIT_REASON_VMCALL] = VEXIT_HYPERCALL,
+	[EXIT_REASON_VMCLEAR] = VEXIT_VIRT_INSN,
+	[EXIT_REASON_VMLAUNCH] = VEXIT_VIRT_INSN,
+	[EXIT_REASON_VMPTRLD] = VEXIT_VIRT_INSN,
+	[EXIT_REASON_VMPTRST] = VEXIT_VIRT_INSN,
+	[EXIT_REASON_VMREAD] = VEXIT_VIRT_INSN,
+	[EXIT_REASON_VMRESUME] = VEXIT_VIRT_INSN,
+	[EXIT_REASON_VMWRITE] = VEXIT_VIRT_INSN,
+	[EXIT_REASON_VMXOFF] = VEXIT_VIRT_INSN,
+	[EXIT_REASON_VMXON] = VEXIT_VIRT_INSN,
+	[EXIT_REASON_INVEPT] = VEXIT_VIRT_INSN,
+	[EXIT_REASON_INVVPID] = VEXIT_VIRT_INSN,
+	[EXIT_REASON_VMFUNC] = VEXIT_VIRT_INSN,
+	[EXIT_REASON_CR_ACCESS] = VEXIT_CR,
+	[EXIT_REASON_IO_INSTRUCTION] = VEXIT_IO,
+	[EXIT_REASON_MSR_READ] = VEXIT_RDMSR,
+	[EXIT_REASON_MSR_WRITE] = VEXIT_WRMSR,
+	[EXIT_REASON_MWAIT_INSTRUCTION] = VEXIT_UNDEFINED,
+	[EXIT_REASON_MONITOR_INSTRUCTION] = VEXIT_UNDEFINED,
+	[EXIT_REASON_EPT_VIOLATION] = VEXIT_NPF,
+	[EXIT_REASON_EPT_MISCONFIG] = VEXIT_NPT_MISCONFIG,
+	[EXIT_REASON_PREEMPTION_TIMER] = VEXIT_QUANTUM,
+	[EXIT_REASON_XSETBV] = VEXIT_XSETBV,
 };
 #pragma GCC diagnostic pop
 
-static const char *const names[EXIT_REASON_MAX] = {
-	[0] = "exception or NMI", [1] = "external interrupt", [2] = "triple fault",
-	[3] = "INIT", [4] = "SIPI", [5] = "I/O SMI", [6] = "other SMI",
-	[7] = "interrupt window", [8] = "NMI window", [9] = "task switch", [10] = "CPUID",
-	[11] = "GETSEC", [12] = "HLT", [13] = "INVD", [14] = "INVLPG", [15] = "RDPMC",
-	[16] = "RDTSC", [17] = "RSM", [18] = "VMCALL", [19] = "VMCLEAR", [20] = "VMLAUNCH",
-	[21] = "VMPTRLD", [22] = "VMPTRST", [23] = "VMREAD", [24] = "VMRESUME",
-	[25] = "VMWRITE", [26] = "VMXOFF", [27] = "VMXON", [28] = "CR access",
-	[29] = "MOV DR", [30] = "I/O instruction", [31] = "RDMSR", [32] = "WRMSR",
-	[33] = "VM-entry failure: invalid guest state", [34] = "VM-entry failure: MSR loading",
-	[36] = "MWAIT", [37] = "monitor trap flag", [39] = "MONITOR", [40] = "PAUSE",
-	[41] = "VM-entry failure: machine check", [43] = "TPR below threshold",
-	[44] = "APIC access", [45] = "virtualized EOI", [46] = "GDTR/IDTR access",
-	[47] = "LDTR/TR access", [48] = "EPT violation", [49] = "EPT misconfiguration",
-	[50] = "INVEPT", [51] = "RDTSCP", [52] = "preemption timer", [53] = "INVVPID",
-	[54] = "WBINVD", [55] = "XSETBV", [56] = "APIC write", [57] = "RDRAND",
-	[58] = "INVPCID", [59] = "VMFUNC", [60] = "ENCLS", [61] = "RDSEED",
-	[62] = "PML full", [63] = "XSAVES", [64] = "XRSTORS", [67] = "UMWAIT", [68] = "TPAUSE",
-};
-
-const char *exit_reason_name(unsigned reason)
+static HOT_PATH void read_vectoring(struct vexit *e)
 {
-	return reason < EXIT_REASON_MAX && names[reason] ? names[reason] : "unknown";
+	uint32_t info = (uint32_t)vmread(IDT_VECTORING_INFO_FIELD);
+
+	e->vectoring.valid = false;
+	if (info & INTR_INFO_VALID)
+		vmx_decode_event(&e->vectoring, info, (uint32_t)vmread(IDT_VECTORING_ERROR_CODE),
+				 (uint32_t)vmread(VM_EXIT_INSTRUCTION_LEN));
 }
 
-HOT_PATH void advance_rip(struct vcpu *v)
+static void decode_exception(struct vexit *e)
 {
-	(void)v;
+	struct vevent ev;
+
+	/* With an empty exception bitmap only NMIs exit here. */
+	vmx_decode_event(&ev, (uint32_t)vmread(VM_EXIT_INTR_INFO),
+			 (uint32_t)vmread(VM_EXIT_INTR_ERROR_CODE), 0);
+	if (ev.type == INTR_TYPE_NMI)
+		e->kind = VEXIT_NMI;
+	e->exc.vector = ev.vector;
+	e->exc.has_error = ev.has_error;
+	e->exc.error = ev.error;
+	read_vectoring(e);
+}
+
+static uint8_t guest_cpl(void)
+{
+	return (vmread(GUEST_SS_AR_BYTES) >> 5) & 3;   /* SS.DPL (SDM 27.3.1.2) */
+}
+
+/* What the kind's handler needs beyond the kind itself, for the kinds
+ * off the hot path. */
+static HOT_PATH void decode_other(struct vexit *e)
+{
+	switch (e->kind) {
+	case VEXIT_XSETBV:
+		e->cpl = guest_cpl();
+		break;
+	case VEXIT_CR:
+		vmx_decode_cr(e, vmread(EXIT_QUALIFICATION));
+		break;
+	case VEXIT_NPF:
+		vmx_decode_ept(e, vmread(EXIT_QUALIFICATION), vmread(GUEST_PHYSICAL_ADDRESS));
+		read_vectoring(e);
+		break;
+	case VEXIT_NPT_MISCONFIG:
+		e->npf.gpa = vmread(GUEST_PHYSICAL_ADDRESS);
+		e->npf.access = 0;
+		break;
+	case VEXIT_EXCEPTION:
+		decode_exception(e);
+		break;
+	case VEXIT_INTR:
+	case VEXIT_QUANTUM:
+		read_vectoring(e);
+		break;
+	default:
+		break;
+	}
+}
+
+static HOT_PATH void advance_rip(void)
+{
 	vmwrite(GUEST_RIP, vmread(GUEST_RIP) + vmread(VM_EXIT_INSTRUCTION_LEN));
 }
 
-static uint64_t visible(uint32_t real, uint32_t shadow, uint32_t mask)
+/* Carry out the core's answer: 0 resumes the guest from the exit stub. */
+static HOT_PATH int finish(enum exit_action action)
 {
-	uint64_t m = vmread(mask);
-	return (vmread(real) & ~m) | (vmread(shadow) & m);
+	if (likely(action == EXIT_ADVANCE)) {
+		advance_rip();
+		return 0;
+	}
+	if (action == EXIT_RESUME)
+		return 0;
+	/* Handlers that end the guest say so with EXIT_STOP. */
+	if (action == EXIT_ADVANCE_SCHEDULE)
+		advance_rip();
+	return VMX_TO_SCHEDULER;
 }
 
-uint64_t guest_visible_cr0(void)
+/* Every exit but the three hot kinds, failed entries among them (their
+ * reasons 33, 34 and 41 are no hot kind). */
+static __attribute__((noinline)) HOT_PATH int dispatch_other(struct vcpu *v, struct vexit *e, uint32_t reason)
 {
-	return visible(GUEST_CR0, CR0_READ_SHADOW, CR0_GUEST_HOST_MASK);
+	e->reason = reason & 0xFFFF;
+	if (reason & EXIT_REASON_FAILED_VMENTRY) {
+		handle_entry_failure(v, reason);
+		e->kind = VEXIT_ENTRY_FAILED;
+	} else {
+		decode_other(e);
+	}
+	return finish(vexit_handle(v, e));
 }
 
-uint64_t guest_visible_cr4(void)
-{
-	return visible(GUEST_CR4, CR4_READ_SHADOW, CR4_GUEST_HOST_MASK);
-}
-
-bool guest_in_64bit_code(void)
-{
-	return vmread(GUEST_CS_AR_BYTES) & (1u << 13);   /* CS.L, SDM 25.4.1 */
-}
-
-uint64_t guest_gpr(struct vcpu *v, unsigned n)
-{
-	return n == GPR_RSP ? vmread(GUEST_RSP) : v->gpr[n];
-}
-
-void set_guest_gpr(struct vcpu *v, unsigned n, uint64_t value)
-{
-	if (n == GPR_RSP)
-		vmwrite(GUEST_RSP, value);
-	else
-		v->gpr[n] = value;
-}
-
-static enum exit_action unhandled(struct vcpu *v)
-{
-	unsigned reason = (unsigned)vmread(VM_EXIT_REASON) & 0xFFFF;
-
-	vm_stop(v->vm, "unhandled VM exit %u (%s) at rip=0x%llx", reason, exit_reason_name(reason),
-		(unsigned long long)vmread(GUEST_RIP));
-	return EXIT_STOP;
-}
-
-/* The hot path of every exit, so it keeps no frame pointer (a crash
- * dump still shows its caller through the "from RSP" line). */
+/* The hot path of every exit.  CPUID needs no decoding, I/O its
+ * qualification, VMCALL the privilege level, an EPT violation its
+ * address; the rest go the slow way. */
 HOT_PATH int vmx_exit_dispatch(struct vcpu *v)
 {
 	uint32_t reason = (uint32_t)vmread(VM_EXIT_REASON);
-	unsigned slot = reason & EXIT_REASON_MASK;
-	enum exit_action action;
+	struct vexit e;
 
-	v->exits[slot]++;
-	if (__builtin_expect(reason & EXIT_REASON_FAILED_VMENTRY, 0))
-		action = handle_entry_failure(v, reason);
-	else
-		action = handlers[slot](v);
-	/* Handlers that end the guest say so with EXIT_STOP; only
-	 * EXIT_RESUME and EXIT_ADVANCE go straight back in. */
-	if (action == EXIT_ADVANCE) {
-		advance_rip(v);
-		return 0;
+	e.kind = kinds[reason & EXIT_REASON_MASK];
+	if (e.kind != VEXIT_CPUID) {
+		if (e.kind == VEXIT_IO) {
+			uint64_t q = vmread(EXIT_QUALIFICATION);
+			vmx_decode_io(&e, q);
+			/* The instruction information only means something for INS/OUTS. */
+			if (unlikely(q & VIO_STRING))
+				vmx_decode_string_io(&e, (uint32_t)vmread(VMX_INSTRUCTION_INFO));
+		} else if (e.kind == VEXIT_HYPERCALL) {
+			e.cpl = guest_cpl();
+		} else if (e.kind == VEXIT_NPF) {
+			/* Every first touch of guest RAM comes here. */
+			vmx_decode_ept(&e, vmread(EXIT_QUALIFICATION), vmread(GUEST_PHYSICAL_ADDRESS));
+			read_vectoring(&e);
+		} else {
+			return dispatch_other(v, &e, reason);
+		}
 	}
-	return action == EXIT_RESUME ? 0 : VMX_TO_SCHEDULER;
+	return finish(vexit_handle(v, &e));
 }

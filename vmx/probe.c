@@ -1,3 +1,5 @@
+#include <stdbool.h>
+
 #include "vmx/probe.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/msr.h"
@@ -7,14 +9,11 @@ static const char how_to_get_vmx[] =
 	"run Tern where VT-x is available: under Bochs (make run EMU=bochs) or under KVM with "
 	"nested VT-x (make run EMU=kvm; needs /dev/kvm and kvm_intel nested=1)";
 
-/* SDM Vol. 3C 24.6 "Discovering Support for VMX": CPUID.1:ECX.VMX[bit 5]. */
-static int check_cpuid(void)
+/* SDM Vol. 3C 24.6 "Discovering Support for VMX": CPUID.1:ECX.VMX[bit 5].
+ * Without it this is not a VMX machine (virt/backend.c tries SVM). */
+static bool have_vmx(void)
 {
-	if (cpuid(1, 0).ecx & (1u << 5))
-		return 0;
-	pr_err("no VT-x: CPUID.1:ECX.VMX[bit 5] = 0, so the CPU offers no VMX "
-	       "(IA32_FEATURE_CONTROL, MSR 0x3a, not consulted); %s", how_to_get_vmx);
-	return -1;
+	return cpuid(1, 0).ecx & (1u << 5);
 }
 
 /* SDM Vol. 3C 24.7: VMXON needs IA32_FEATURE_CONTROL locked with
@@ -40,7 +39,9 @@ static int check_feature_control(void)
 
 int vmx_probe(void)
 {
-	if (check_cpuid() || check_feature_control())
+	if (!have_vmx())
+		return 1;
+	if (check_feature_control())
 		return -1;
 	pr_info("vmx: VT-x present (CPUID.1:ECX.VMX = 1, IA32_FEATURE_CONTROL allows VMXON)");
 	return 0;

@@ -3,7 +3,8 @@
 #ifndef TERN_VMX_PROBE_H
 #define TERN_VMX_PROBE_H
 
-/* 0 when VMX is usable; otherwise the reasons are printed and -1 returned. */
+/* 0 when VMX is usable; 1 when the CPU has no VMX at all (silently);
+ * -1 when firmware disabled it (the reason is printed). */
 int vmx_probe(void);
 
 #endif

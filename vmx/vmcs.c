@@ -7,6 +7,7 @@
 #include "core/log.h"
 #include "core/options.h"
 #include "guest/vm.h"
+#include "vmx/vmx_vcpu.h"
 #include "lib/string.h"
 #include "mm/paging.h"
 #include "mm/setup.h"
@@ -19,7 +20,6 @@
 #include "vmx/vmx_insn.h"
 
 #define HOST_STACK_ORDER 2            /* 16 KiB per vCPU */
-#define PAT_POWER_ON_DEFAULT 0x0007040600070406ull
 
 /* Every I/O port and every MSR exits: the guest platform is entirely
  * emulated (DESIGN.md 4), so the bitmaps are all ones and shared. */
@@ -123,7 +123,7 @@ static int write_controls(struct vcpu *v)
 		{ MSR_BITMAP, msr_bitmap },
 		{ TSC_OFFSET, 0 },
 		{ EPT_POINTER, ept_pointer(&v->vm->mem.table) },
-		{ VIRTUAL_PROCESSOR_ID, v->vpid },
+		{ VIRTUAL_PROCESSOR_ID, to_vmx(v)->vpid },
 		{ CR0_GUEST_HOST_MASK, cr0_mask() },
 		{ CR4_GUEST_HOST_MASK, cr4_mask() },
 		{ VMX_PREEMPTION_TIMER_VALUE, timer_quantum_ticks() },
@@ -184,14 +184,16 @@ static int write_guest_state(uint32_t entry)
 
 static int alloc_vmcs(struct vcpu *v)
 {
-	v->vmcs = frame_alloc_zeroed(0);
-	v->host_stack = frame_alloc(&frames, HOST_STACK_ORDER);
-	if (v->vmcs == FRAME_NONE || v->host_stack == FRAME_NONE)
+	struct vmx_vcpu *x = to_vmx(v);
+
+	x->vmcs = frame_alloc_zeroed(0);
+	x->host_stack = frame_alloc(&frames, HOST_STACK_ORDER);
+	if (x->vmcs == FRAME_NONE || x->host_stack == FRAME_NONE)
 		return -1;
-	*(uint32_t *)phys_to_virt(v->vmcs) = vmx_caps.revision;   /* 25.2 */
+	*(uint32_t *)phys_to_virt(x->vmcs) = vmx_caps.revision;   /* 25.2 */
 	/* The top 16 bytes of the stack: the vcpu pointer, and padding so
 	 * HOST_RSP is 16-byte aligned for the C call in the exit stub. */
-	v->host_stack_top = (uint64_t)phys_to_virt(v->host_stack) +
+	v->host_stack_top = (uint64_t)phys_to_virt(x->host_stack) +
 			    (4096ull << HOST_STACK_ORDER) - 16;
 	*(struct vcpu **)v->host_stack_top = v;
 	return 0;
@@ -199,12 +201,14 @@ static int alloc_vmcs(struct vcpu *v)
 
 int vmcs_create(struct vcpu *v, uint32_t entry)
 {
-	v->vmcs = v->host_stack = FRAME_NONE;
+	struct vmx_vcpu *x = to_vmx(v);
+
+	x->vmcs = x->host_stack = FRAME_NONE;
 	if (vmcs_setup_shared() || alloc_vmcs(v)) {
 		pr_err("vmx: out of memory for a VMCS");
 		return -1;
 	}
-	if (vmclear(v->vmcs) || vmptrld(v->vmcs)) {
+	if (vmclear(x->vmcs) || vmptrld(x->vmcs)) {
 		pr_err("vmx: VMCLEAR/VMPTRLD of a new VMCS failed");
 		return -1;
 	}
@@ -243,7 +247,7 @@ int vmcs_load(struct vcpu *v)
 {
 	if (current == v)
 		return 0;
-	if (vmptrld(v->vmcs)) {
+	if (vmptrld(to_vmx(v)->vmcs)) {
 		/* Whatever VMCS is current now belongs to someone else. */
 		current = NULL;
 		return -1;
@@ -254,21 +258,22 @@ int vmcs_load(struct vcpu *v)
 
 void vmcs_destroy(struct vcpu *v)
 {
+	struct vmx_vcpu *x = to_vmx(v);
+
 	/* The next guest may get this VPID: drop its cached translations. */
-	if (v->vmcs != FRAME_NONE)
-		vpid_flush(v->vpid);
-	if (v->vmcs != FRAME_NONE) {
-		vmclear(v->vmcs);   /* flush it out of the CPU before the frame is reused */
-		frame_free(&frames, v->vmcs, 0);
+	if (x->vmcs != FRAME_NONE) {
+		vpid_flush(x->vpid);
+		vmclear(x->vmcs);   /* flush it out of the CPU before the frame is reused */
+		frame_free(&frames, x->vmcs, 0);
 	}
-	if (v->host_stack != FRAME_NONE)
-		frame_free(&frames, v->host_stack, HOST_STACK_ORDER);
+	if (x->host_stack != FRAME_NONE)
+		frame_free(&frames, x->host_stack, HOST_STACK_ORDER);
 	if (current == v)
 		current = NULL;
-	v->vmcs = v->host_stack = FRAME_NONE;
+	x->vmcs = x->host_stack = FRAME_NONE;
 }
 
-/* vmx/entry.asm addresses these members by fixed offsets. */
+/* vmx/entry.asm addresses these members of the core's vcpu by fixed offsets. */
 _Static_assert(__builtin_offsetof(struct vcpu, gpr) == 0, "entry.asm: VCPU_GPR");
 _Static_assert(__builtin_offsetof(struct vcpu, host_rsp) == 16 * 8, "entry.asm: VCPU_HOST_RSP");
 _Static_assert(__builtin_offsetof(struct vcpu, launched) == 17 * 8, "entry.asm: VCPU_LAUNCHED");

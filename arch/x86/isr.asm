@@ -4,8 +4,11 @@
 ; exception_dispatch(frame), which prints the crash dump and never returns.
 
 extern exception_dispatch
+extern lapic_interrupt
 global isr_stub_table
 global nmi_ignore
+global lapic_timer_isr
+global lapic_spurious_isr
 
 section .text
 bits 64
@@ -55,6 +58,44 @@ isr_common:
 	cli
 	hlt
 	jmp .hang
+
+; The host LAPIC's timer and spurious vectors (arch/x86/lapic.h): the
+; SVM backend's quantum.  They return to the interrupted code, which is
+; the hypervisor with IF=1 for one instruction (lapic_drain), so only
+; the caller-saved registers need saving.
+%macro LAPIC_STUB 2
+%1:
+	push rax
+	push rcx
+	push rdx
+	push rsi
+	push rdi
+	push r8
+	push r9
+	push r10
+	push r11
+	mov rdi, %2
+	mov rsi, rsp
+	and rsp, -16
+	push rsi
+	sub rsp, 8
+	call lapic_interrupt
+	add rsp, 8
+	pop rsp
+	pop r11
+	pop r10
+	pop r9
+	pop r8
+	pop rdi
+	pop rsi
+	pop rdx
+	pop rcx
+	pop rax
+	iretq
+%endmacro
+
+LAPIC_STUB lapic_timer_isr, 0xF0
+LAPIC_STUB lapic_spurious_isr, 0xFF
 
 section .rodata
 align 8

@@ -19,6 +19,7 @@
 #define IA32_MCG_STATUS           0x17A
 #define IA32_MISC_ENABLE          0x1A0
 #define IA32_PAT                  0x277
+#define PAT_POWER_ON_DEFAULT 0x0007040600070406ull   /* IA32_PAT at reset (SDM Vol. 3A 13.12.4) */
 #define IA32_MTRR_DEF_TYPE        0x2FF
 #define IA32_DEBUGCTL             0x1D9
 

@@ -2,9 +2,10 @@
  * inside the guest.  Under Bochs with a fixed ips and clock: sync=none the
  * TSC counts instructions, so the figures are deterministic.
  *   cpuid            CPUID leaf 0 (always exits)
- *   vmcall           VMCALL TERN_HC_VERSION
+ *   vmcall           VMCALL (VMMCALL on AMD) TERN_HC_VERSION
  *   pio              inb from the unassigned port 0x2e8
- *   ept_first_touch  reading a fresh page (EPT violation, frame allocation)
+ *   ept_first_touch  reading a fresh page (EPT violation or nested page
+ *                    fault, frame allocation)
  * Each loop is timed against the same loop without the exiting
  * instruction; the best of REPS runs counts.  Output, on one line:
  *   bench: cpuid=<ticks> vmcall=<ticks> pio=<ticks> ept_first_touch=<ticks>
@@ -42,6 +43,12 @@ static uint64_t loop_cpuid_base(uint32_t n)
 static uint64_t loop_vmcall(uint32_t n)
 {
 	TIMED("1: movl $0, %%eax\n\tvmcall\n\tdecl %%esi\n\tjnz 1b",
+	      : "eax", "ebx", "ecx", "edx", "memory", "cc");
+}
+
+static uint64_t loop_vmmcall(uint32_t n)
+{
+	TIMED("1: movl $0, %%eax\n\tvmmcall\n\tdecl %%esi\n\tjnz 1b",
 	      : "eax", "ebx", "ecx", "edx", "memory", "cc");
 }
 
@@ -107,7 +114,7 @@ int main(uint32_t magic, const struct mb_info *mbi)
 
 	int64_t vmcall_t = -1;
 	if (try_vmcall(TERN_HC_VERSION, 0, 0, 0, &r) < 0 && r == 1) {
-		vmcall_t = measure("vmcall", loop_vmcall, loop_vmcall_base);
+		vmcall_t = measure("vmcall", cpu_is_amd ? loop_vmmcall : loop_vmcall, loop_vmcall_base);
 	} else {
 		puts("FAIL: no Tern hypercalls (VMCALL raised an exception or VERSION != 1)");
 		ret = 1;

@@ -293,12 +293,18 @@ void exc_dispatch(struct exc_frame *f)
 	exit(EXIT_UNEXPECTED);
 }
 
+bool cpu_is_amd;
+
 int try_vmcall(uint32_t nr, uint32_t a, uint32_t b, uint32_t c, uint32_t *ret)
 {
 	uint32_t r = 0xDEADBEEF;
 	expect_exception(-1, 0);
-	__asm__ volatile(TRAP_INSN("vmcall")
-			 : "=a"(r) : "0"(nr), "b"(a), "c"(b), "d"(c) : "memory");
+	if (cpu_is_amd)
+		__asm__ volatile(TRAP_INSN("vmmcall")
+				 : "=a"(r) : "0"(nr), "b"(a), "c"(b), "d"(c) : "memory");
+	else
+		__asm__ volatile(TRAP_INSN("vmcall")
+				 : "=a"(r) : "0"(nr), "b"(a), "c"(b), "d"(c) : "memory");
 	*ret = r;
 	return caught_exception();
 }
@@ -409,8 +415,11 @@ bool cmdline_value(const char *s, const char *key, char *buf, size_t size)
 
 void guest_init(uint32_t magic, const struct mb_info *mbi)
 {
+	struct cpuid_regs v = cpuid(0, 0);
+
 	guest_mb_magic = magic;
 	guest_mbi = mbi;
+	cpu_is_amd = v.ebx == 0x68747541 && v.edx == 0x69746E65 && v.ecx == 0x444D4163;  /* "AuthenticAMD" */
 	serial_init();
 	idt_install();
 }

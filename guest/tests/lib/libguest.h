@@ -165,7 +165,7 @@ static inline void cpu_pause(void)
 	__asm__ volatile("pause" ::: "memory");
 }
 
-/* ---- Tern hypercalls (VMCALL from CPL 0) ---------------------------- */
+/* ---- Tern hypercalls (VMCALL, or VMMCALL on AMD, from CPL 0) ------- */
 
 #define TERN_HC_VERSION         0       /* -> 1 */
 #define TERN_HC_CONSOLE_WRITE   1       /* (gpa, len <= 4096) -> bytes written */
@@ -173,15 +173,22 @@ static inline void cpu_pause(void)
 #define TERN_HC_YIELD           3       /* -> 0 */
 #define TERN_HC_ENOSYS          ((uint32_t)-38)
 
+/* The CPU is AMD's: hypercalls use VMMCALL, as on KVM (set by
+ * guest_init from the CPUID vendor string). */
+extern bool cpu_is_amd;
+
 static inline uint32_t vmcall(uint32_t nr, uint32_t a, uint32_t b, uint32_t c)
 {
 	uint32_t ret;
-	__asm__ volatile("vmcall" : "=a"(ret) : "a"(nr), "b"(a), "c"(b), "d"(c) : "memory");
+	if (cpu_is_amd)
+		__asm__ volatile("vmmcall" : "=a"(ret) : "a"(nr), "b"(a), "c"(b), "d"(c) : "memory");
+	else
+		__asm__ volatile("vmcall" : "=a"(ret) : "a"(nr), "b"(a), "c"(b), "d"(c) : "memory");
 	return ret;
 }
 
-/* A VMCALL that survives a CPU without the hypervisor (#UD there): the
- * result goes to *ret; returns the exception vector caught, or -1. */
+/* A hypercall that survives a CPU without the hypervisor (#UD there):
+ * the result goes to *ret; returns the exception vector caught, or -1. */
 int try_vmcall(uint32_t nr, uint32_t a, uint32_t b, uint32_t c, uint32_t *ret);
 
 /* The hypervisor's CPUID signature leaf. */

@@ -1,11 +1,11 @@
-/* VMCALL (exit reason 18): Tern's hypercalls. */
+/* VMCALL (Intel) / VMMCALL (AMD): Tern's hypercalls (docs/hypercalls.md). */
 #include "guest/vm.h"
-#include "vmx/exit.h"
-#include "vmx/hypercall.h"
-#include "vmx/vmcs_fields.h"
-#include "vmx/vmx_insn.h"
+#include "virt/exit.h"
+#include "virt/hypercall.h"
+#include "virt/vcpu.h"
 
-static int64_t console_write(struct vcpu *v, uint64_t gpa, uint64_t len)
+/* Not inlined: its frame would cost every hypercall. */
+static __attribute__((noinline)) int64_t console_write(struct vcpu *v, uint64_t gpa, uint64_t len)
 {
 	static char buf[TERN_HC_CONSOLE_MAX];
 
@@ -24,13 +24,13 @@ static uint64_t arg(struct vcpu *v, enum gpr r, bool long_mode)
 	return long_mode ? v->gpr[r] : (uint32_t)v->gpr[r];
 }
 
-HOT_PATH enum exit_action handle_vmcall(struct vcpu *v)
+HOT_PATH enum exit_action handle_hypercall(struct vcpu *v, const struct vexit *e)
 {
 	uint32_t nr = (uint32_t)v->gpr[GPR_RAX];
 	int64_t ret;
 
-	/* Like KVM: hypercalls are for the guest kernel (CPL = SS.DPL). */
-	if ((vmread(GUEST_SS_AR_BYTES) >> 5) & 3) {
+	/* Like KVM: hypercalls are for the guest kernel (CPL 0). */
+	if (e->cpl) {
 		v->gpr[GPR_RAX] = (uint64_t)-TERN_EPERM;
 		return EXIT_ADVANCE;
 	}
@@ -39,7 +39,7 @@ HOT_PATH enum exit_action handle_vmcall(struct vcpu *v)
 		ret = TERN_HC_ABI_VERSION;
 		break;
 	case TERN_HC_CONSOLE_WRITE: {
-		bool lm = guest_in_64bit_code();
+		bool lm = vcpu_long_mode(v);
 		ret = console_write(v, arg(v, GPR_RBX, lm), arg(v, GPR_RCX, lm));
 		break;
 	}
@@ -48,8 +48,7 @@ HOT_PATH enum exit_action handle_vmcall(struct vcpu *v)
 		return EXIT_STOP;
 	case TERN_HC_YIELD:
 		v->gpr[GPR_RAX] = 0;
-		advance_rip(v);
-		return EXIT_SCHEDULE;
+		return EXIT_ADVANCE_SCHEDULE;
 	default:
 		ret = -TERN_ENOSYS;
 		break;

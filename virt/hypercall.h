@@ -1,8 +1,9 @@
-/* Tern's hypercall ABI (docs/hypercalls.md): VMCALL from CPL 0 with the
+/* Tern's hypercall ABI (docs/hypercalls.md): VMCALL (Intel) or VMMCALL
+ * (AMD) from CPL 0 with the
  * number in EAX, arguments in RBX, RCX, RDX; the result comes back in
  * RAX, negative values are errors as in Linux's errno. */
-#ifndef TERN_VMX_HYPERCALL_H
-#define TERN_VMX_HYPERCALL_H
+#ifndef TERN_VIRT_HYPERCALL_H
+#define TERN_VIRT_HYPERCALL_H
 
 #define TERN_HC_VERSION        0   /* -> TERN_HC_ABI_VERSION */
 #define TERN_HC_CONSOLE_WRITE  1   /* (gpa, len <= 4096) -> bytes written */

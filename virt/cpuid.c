@@ -1,12 +1,8 @@
-/* CPUID (exit reason 10): the host's answers, with VMX hidden, the
- * hypervisor bit set, and Tern's own leaves at 0x40000000 (DESIGN.md 4). */
+/* CPUID: the host's answers, with VMX and SVM hidden, the hypervisor
+ * bit set, and Tern's own leaves at 0x40000000 (DESIGN.md 4). */
 #include "arch/x86/cpu.h"
-#include "guest/vm.h"
-#include "vmx/caps.h"
-#include "vmx/vmx_controls.h"
-#include "vmx/exit.h"
-#include "vmx/vmcs_fields.h"
-#include "vmx/vmx_insn.h"
+#include "virt/exit.h"
+#include "virt/vcpu.h"
 
 #define HV_LEAF_BASE 0x40000000u
 #define HV_LEAF_MAX  0x40000001u
@@ -35,13 +31,13 @@
 /* What the platform does not have is not advertised: no VMX for the
  * guest, no local APIC or thermal/power MSRs, no MONITOR/MWAIT (they
  * would halt the physical CPU), one logical processor. */
-static void leaf1(struct cpuid_regs *r)
+static void leaf1(struct vcpu *v, struct cpuid_regs *r)
 {
 	r->ecx &= ~(ECX_MONITOR | ECX_VMX | ECX_SMX | ECX_EST | ECX_TM2 | ECX_PDCM | ECX_X2APIC |
 		    ECX_TSC_DEADLINE | ECX_OSXSAVE | ECX_FMA | ECX_AVX | ECX_F16C);
 	r->ecx |= ECX_HYPERVISOR;
 	/* OSXSAVE mirrors the guest's CR4.OSXSAVE, not ours. */
-	if (guest_visible_cr4() & CR4_OSXSAVE)
+	if (vcpu_get(v, VREG_CR4) & CR4_OSXSAVE)
 		r->ecx |= ECX_OSXSAVE;
 	r->edx &= ~(EDX_APIC | EDX_ACPI | EDX_HTT | EDX_TM | EDX_PBE);
 	r->ebx = (r->ebx & 0xFFFF) | (1u << 16);   /* APIC id 0, one logical CPU */
@@ -62,8 +58,8 @@ static struct cpuid_regs hypervisor_leaf(uint32_t leaf)
 }
 
 /* Leaf 7.0 (SDM Vol. 2A Table 3-8): AVX-class and protection-key
- * features need XCR0 states guests do not get (vmx/exit_misc.c), so
- * they are hidden, as are features whose VMX control Tern did not get. */
+ * features need XCR0 states guests do not get (virt/misc.c), so
+ * they are hidden, as are features the backend does not let run. */
 #define L7_EBX_HIDDEN ((1u << 5) /* AVX2 */ | (1u << 16) | (1u << 17) | (1u << 21) | (1u << 26) | \
 		       (1u << 27) | (1u << 28) | (1u << 30) | (1u << 31) /* AVX-512 */)
 #define L7_EBX_INVPCID (1u << 10)
@@ -78,7 +74,7 @@ static void leaf7(struct cpuid_regs *r, uint32_t subleaf)
 		return;
 	}
 	r->ebx &= ~L7_EBX_HIDDEN;
-	if (!(vmx_caps.proc2 & SECONDARY_ENABLE_INVPCID))
+	if (!(backend->features & BACKEND_INVPCID))
 		r->ebx &= ~L7_EBX_INVPCID;
 	r->ecx &= ~L7_ECX_HIDDEN;
 	r->edx = 0;   /* speculation-control MSRs are not in the guest's set */
@@ -99,16 +95,50 @@ static void leaf_xsave(struct cpuid_regs *r, uint32_t subleaf)
 	}
 }
 
-static struct cpuid_regs guest_cpuid(uint32_t leaf, uint32_t subleaf)
+/* CPUID.80000001H (SDM Vol. 2A Table 3-8; APM Vol. 3 E.4.2): no SVM
+ * (ECX bit 2), no multi-core legacy or topology extensions (bits 1, 22),
+ * RDTSCP (EDX bit 27) only where the backend lets it run. */
+#define EXT_ECX_HIDDEN ((1u << 1) | (1u << 2) | (1u << 22))
+#define EXT_EDX_RDTSCP (1u << 27)
+
+static void leaf_ext1(struct cpuid_regs *r)
+{
+	r->ecx &= ~EXT_ECX_HIDDEN;
+	if (!(backend->features & BACKEND_RDTSCP))
+		r->edx &= ~EXT_EDX_RDTSCP;
+}
+
+/* AMD's extended leaves (APM Vol. 3 Appendix E). */
+static void extended_leaf(uint32_t leaf, struct cpuid_regs *r)
+{
+	switch (leaf) {
+	case 0x8000000A:  /* SVM features: the guest has no SVM */
+		*r = (struct cpuid_regs){ 0, 0, 0, 0 };
+		break;
+	case 0x80000001:
+		leaf_ext1(r);
+		break;
+	case 0x80000008:  /* AMD: ECX[7:0] = cores - 1; one core */
+		r->ecx &= ~0xFFu;
+		break;
+	}
+}
+
+static struct cpuid_regs guest_cpuid(struct vcpu *v, uint32_t leaf, uint32_t subleaf)
 {
 	struct cpuid_regs r;
 
 	if ((leaf & 0xF0000000u) == HV_LEAF_BASE)
 		return hypervisor_leaf(leaf);
 	r = cpuid(leaf, subleaf);
+	if (leaf > 0x1F) {
+		if (leaf >= 0x80000000u)
+			extended_leaf(leaf, &r);
+		return r;
+	}
 	switch (leaf) {
 	case 1:
-		leaf1(&r);
+		leaf1(v, &r);
 		break;
 	case 4:   /* cache topology: one core per package */
 		r.eax &= 0x03FFFFFF;
@@ -131,9 +161,11 @@ static struct cpuid_regs guest_cpuid(uint32_t leaf, uint32_t subleaf)
 	return r;
 }
 
-HOT_PATH enum exit_action handle_cpuid(struct vcpu *v)
+HOT_PATH enum exit_action handle_cpuid(struct vcpu *v, const struct vexit *e)
 {
-	struct cpuid_regs r = guest_cpuid((uint32_t)v->gpr[GPR_RAX], (uint32_t)v->gpr[GPR_RCX]);
+	struct cpuid_regs r = guest_cpuid(v, (uint32_t)v->gpr[GPR_RAX], (uint32_t)v->gpr[GPR_RCX]);
+
+	(void)e;
 
 	/* CPUID writes the 32-bit registers, which clears bits 63:32. */
 	v->gpr[GPR_RAX] = r.eax;

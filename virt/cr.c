@@ -1,39 +1,30 @@
-/* Control-register accesses (exit reason 28).  The guest owns CR0/CR4
- * except for the bits in the guest/host masks (vmx/vmcs.c): writes that
- * touch those exit here, are checked like the CPU would check them, and
- * land in the read shadow (what the guest sees) and in the real guest
- * register (what VMX needs).  Qualification: SDM Vol. 3C Table 28-3. */
+/* Control-register accesses.  Where the backend intercepts them (VMX:
+ * writes to CR0/CR4 bits in the guest/host masks; SVM: none today),
+ * they are checked here as the CPU would check them, then committed by
+ * the backend (read shadow and real register for VMX).  The backend
+ * decodes the access (SDM Vol. 3C Table 28-3). */
 #include "arch/x86/cpu.h"
+#include "arch/x86/cpuid.h"
 #include "arch/x86/msr.h"
 #include "guest/vm.h"
-#include "vmx/caps.h"
-#include "vmx/exit.h"
-#include "vmx/vmcs_fields.h"
-#include "vmx/vmx.h"
-#include "vmx/vmx_controls.h"
-#include "vmx/vmx_insn.h"
-
-enum { CR_MOV_TO = 0, CR_MOV_FROM = 1, CR_CLTS = 2, CR_LMSW = 3 };
+#include "virt/exit.h"
+#include "virt/vcpu.h"
 
 #define CR4_PCIDE      (1ull << 17)
+#define CR4_SMEP       (1ull << 20)
+#define CR4_TLB_BITS   (CR4_PSE | CR4_PAE | CR4_PGE | CR4_PCIDE | CR4_SMEP)
 #define CR3_NOFLUSH    (1ull << 63)
 /* Reserved bits of a present PAE PDPTE (SDM Vol. 3A 4.4.1, Table 4-8). */
 #define PDPTE_RESERVED 0x1E6ull
 
-/* The control-register state a write would produce, checked in full
- * before any of it reaches the VMCS: a refused write leaves the guest
- * exactly as it was. */
-struct cr_state {
-	uint64_t cr0, cr3, cr4, efer;
-	uint64_t pdpte[4];
-	bool pae_pdptes;            /* PAE paging outside IA-32e mode */
-};
-
-static struct cr_state current_state(void)
+/* The control-register state a write would produce (struct cr_state,
+ * virt/backend.h) is checked in full before any of it reaches the
+ * backend: a refused write leaves the guest exactly as it was. */
+static struct cr_state current_state(struct vcpu *v)
 {
 	return (struct cr_state){
-		.cr0 = guest_visible_cr0(), .cr3 = vmread(GUEST_CR3), .cr4 = guest_visible_cr4(),
-		.efer = vmread(GUEST_IA32_EFER),
+		.cr0 = vcpu_get(v, VREG_CR0), .cr3 = vcpu_get(v, VREG_CR3),
+		.cr4 = vcpu_get(v, VREG_CR4), .efer = vcpu_get(v, VREG_EFER),
 	};
 }
 
@@ -63,34 +54,16 @@ static int prepare_pdptes(struct vcpu *v, struct cr_state *st)
 	return 0;
 }
 
-/* Turning paging on with EFER.LME activates IA-32e mode; turning it
- * off leaves it (SDM Vol. 3A 10.8.5).  VMX keeps EFER.LMA in the guest
- * EFER field and needs "IA-32e mode guest" to match it (27.3.1.1). */
-static void commit(const struct cr_state *st)
-{
-	bool lma = (st->cr0 & CR0_PG) && (st->efer & EFER_LME);
-	uint32_t entry = (uint32_t)vmread(VM_ENTRY_CONTROLS);
-
-	vmwrite(CR0_READ_SHADOW, st->cr0);
-	vmwrite(GUEST_CR0, vmx_guest_cr0(st->cr0));
-	vmwrite(CR4_READ_SHADOW, st->cr4);
-	vmwrite(GUEST_CR4, vmx_guest_cr4(st->cr4));
-	vmwrite(GUEST_CR3, st->cr3);
-	vmwrite(GUEST_IA32_EFER, lma ? st->efer | EFER_LMA : st->efer & ~EFER_LMA);
-	vmwrite(VM_ENTRY_CONTROLS, lma ? entry | ENTRY_IA32E_MODE_GUEST : entry & ~ENTRY_IA32E_MODE_GUEST);
-	if (st->pae_pdptes) {
-		vmwrite(GUEST_PDPTE0, st->pdpte[0]);
-		vmwrite(GUEST_PDPTE1, st->pdpte[1]);
-		vmwrite(GUEST_PDPTE2, st->pdpte[2]);
-		vmwrite(GUEST_PDPTE3, st->pdpte[3]);
-	}
-}
-
 static enum exit_action apply(struct vcpu *v, struct cr_state *st)
 {
+	bool lma = (st->cr0 & CR0_PG) && (st->efer & EFER_LME);
+
 	if (prepare_pdptes(v, st))
 		return inject_gp0(v);
-	commit(st);
+	/* Turning paging on with EFER.LME activates IA-32e mode; turning it
+	 * off leaves it (SDM Vol. 3A 10.8.5). */
+	st->efer = lma ? st->efer | EFER_LMA : st->efer & ~EFER_LMA;
+	backend->set_control_regs(v, st);
 	return EXIT_ADVANCE;
 }
 
@@ -98,13 +71,13 @@ static enum exit_action apply(struct vcpu *v, struct cr_state *st)
  * Registers"; Vol. 3A 10.8.5 for leaving IA-32e mode). */
 static enum exit_action guest_write_cr0(struct vcpu *v, uint64_t value)
 {
-	struct cr_state st = current_state();
+	struct cr_state st = current_state(v);
 	bool lma = st.efer & EFER_LMA;
 
 	if ((value >> 32) || ((value & CR0_PG) && !(value & CR0_PE)) ||
 	    ((value & CR0_NW) && !(value & CR0_CD)) ||
 	    ((value & CR0_PG) && !(st.cr0 & CR0_PG) && (st.efer & EFER_LME) && !(st.cr4 & CR4_PAE)) ||
-	    (!(value & CR0_PG) && lma && guest_in_64bit_code()) ||
+	    (!(value & CR0_PG) && lma && vcpu_long_mode(v)) ||
 	    (!(value & CR0_PG) && (st.cr4 & CR4_PCIDE)))
 		return inject_gp0(v);
 	st.cr0 = value | CR0_ET;   /* hardwired to 1 since the i486 */
@@ -113,24 +86,31 @@ static enum exit_action guest_write_cr0(struct vcpu *v, uint64_t value)
 
 static enum exit_action guest_write_cr4(struct vcpu *v, uint64_t value)
 {
-	struct cr_state st = current_state();
-	/* VMXE: the guest has no VMX (CPUID says so), so setting it is the
-	 * #GP a CPU without VMX gives.  Other bits VMX or this CPU cannot
-	 * take: #GP as for reserved bits. */
-	uint64_t fixed1 = vmx_caps.cr4_fixed1 & ~CR4_VMXE;
+	struct cr_state st = current_state(v);
+	/* Bits the backend cannot give the guest (VMXE among them: the
+	 * guest has no VMX, CPUID says so) are #GP as reserved bits are. */
+	uint64_t allowed = backend->cr4_guest_bits();
 
-	if ((value & ~fixed1) || ((st.efer & EFER_LMA) && !(value & CR4_PAE)) ||
+	uint64_t changed = value ^ st.cr4;
+	enum exit_action a;
+
+	if ((value & ~allowed) || ((st.efer & EFER_LMA) && !(value & CR4_PAE)) ||
 	    ((value & CR4_PCIDE) && !(st.cr4 & CR4_PCIDE) &&
 	     (!(st.efer & EFER_LMA) || (st.cr3 & 0xFFF))))
 		return inject_gp0(v);
 	st.cr4 = value;
-	return apply(v, &st);
+	a = apply(v, &st);
+	/* Changing these flushes the TLB on a real CPU (SDM Vol. 3A 4.10.4.1);
+	 * an emulated write must do it itself. */
+	if (a == EXIT_ADVANCE && (changed & CR4_TLB_BITS))
+		backend->flush_tlb(v);
+	return a;
 }
 
 /* MOV to CR3 exits only where the CPU forces CR3-load exiting. */
 static enum exit_action guest_write_cr3(struct vcpu *v, uint64_t value)
 {
-	struct cr_state st = current_state();
+	struct cr_state st = current_state(v);
 	enum exit_action a;
 
 	if (st.cr4 & CR4_PCIDE)
@@ -140,14 +120,14 @@ static enum exit_action guest_write_cr3(struct vcpu *v, uint64_t value)
 	/* Emulating a CR3 load must flush the guest's linear translations
 	 * itself (SDM Vol. 3C 29.4.3.3). */
 	if (a == EXIT_ADVANCE)
-		vpid_flush(v->vpid);
+		backend->flush_tlb(v);
 	return a;
 }
 
 static enum exit_action mov_to_cr(struct vcpu *v, unsigned cr, uint64_t value)
 {
 	/* Outside 64-bit code only the low 32 bits of the register count. */
-	if (!guest_in_64bit_code())
+	if (!vcpu_long_mode(v))
 		value = (uint32_t)value;
 	switch (cr) {
 	case 0:
@@ -161,23 +141,22 @@ static enum exit_action mov_to_cr(struct vcpu *v, unsigned cr, uint64_t value)
 	}
 }
 
-enum exit_action handle_cr_access(struct vcpu *v)
+enum exit_action handle_cr_access(struct vcpu *v, const struct vexit *e)
 {
-	uint64_t q = vmread(EXIT_QUALIFICATION);
-	unsigned cr = q & 15, type = (q >> 4) & 3, reg = (q >> 8) & 15;
-	uint64_t cr0 = guest_visible_cr0();
+	unsigned cr = e->cr.cr, reg = e->cr.gpr;
+	uint64_t cr0 = vcpu_get(v, VREG_CR0);
 
-	switch (type) {
+	switch (e->cr.type) {
 	case CR_MOV_TO:
-		return mov_to_cr(v, cr, guest_gpr(v, reg));
+		return mov_to_cr(v, cr, vcpu_get_gpr(v, reg));
 	case CR_MOV_FROM:
-		set_guest_gpr(v, reg, cr == 3 ? vmread(GUEST_CR3) : 0);
+		vcpu_set_gpr(v, reg, cr == 3 ? vcpu_get(v, VREG_CR3) : 0);
 		return EXIT_ADVANCE;
 	case CR_CLTS:
 		return guest_write_cr0(v, cr0 & ~CR0_TS);
 	default: {
 		/* LMSW loads PE, MP, EM, TS but cannot clear PE. */
-		uint64_t src = (q >> 16) & 0xF;
+		uint64_t src = e->cr.lmsw_source & 0xF;
 		return guest_write_cr0(v, (cr0 & ~0xEull) | src | (cr0 & CR0_PE));
 	}
 	}

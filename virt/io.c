@@ -1,15 +1,13 @@
-/* I/O instructions (exit reason 30): IN/OUT and INS/OUTS of 1, 2 or 4
- * bytes, with or without REP, through the guest's port bus.  Exit
- * qualification: SDM Vol. 3C Table 28-5. */
+/* I/O instructions: IN/OUT and INS/OUTS of 1, 2 or 4 bytes, with or
+ * without REP, through the guest's port bus.  The backend decodes port,
+ * size, direction and address size (VMX exit qualification and
+ * instruction information, SDM Vol. 3C Table 28-5 and 28.2.5; SVM
+ * EXITINFO1, APM Vol. 2 15.10.2). */
 #include "guest/gva.h"
 #include "guest/vm.h"
-#include "vmx/exit.h"
-#include "vmx/vmcs_fields.h"
-#include "vmx/vmx_insn.h"
+#include "virt/exit.h"
+#include "virt/vcpu.h"
 
-#define IO_QUAL_IN     (1u << 3)
-#define IO_QUAL_STRING (1u << 4)
-#define IO_QUAL_REP    (1u << 5)
 #define RFLAGS_DF      (1ull << 10)
 /* Elements moved per exit; a longer REP continues on re-entry, as the
  * CPU itself would after an interrupt (RIP is not advanced). */
@@ -38,14 +36,14 @@ static int read_table(void *ctx, uint64_t gpa, void *dst, unsigned size)
 static int linear_access(struct vcpu *v, uint64_t linear, void *buf, unsigned size, bool write)
 {
 	struct gva_mode mode = {
-		.cr0 = vmread(GUEST_CR0), .cr3 = vmread(GUEST_CR3), .cr4 = vmread(GUEST_CR4),
-		.efer = vmread(GUEST_IA32_EFER), .read = read_table, .ctx = &v->vm->mem,
+		.cr0 = vcpu_get(v, VREG_CR0), .cr3 = vcpu_get(v, VREG_CR3), .cr4 = vcpu_get(v, VREG_CR4),
+		.efer = vcpu_get(v, VREG_EFER), .read = read_table, .ctx = &v->vm->mem,
 	};
 	unsigned access = write ? GVA_WRITE : 0;
 	uint64_t gpa;
 	uint32_t pf;
 
-	if ((vmread(GUEST_SS_AR_BYTES) >> 5 & 3) == 3)
+	if (vcpu_cpl(v) == 3)
 		access |= GVA_USER;
 	if (gva_translate(&mode, linear, access, &gpa, &pf)) {
 		inject_page_fault(v, linear, pf);
@@ -65,21 +63,35 @@ static int linear_access(struct vcpu *v, uint64_t linear, void *buf, unsigned si
 	return rc;
 }
 
-static uint64_t address_mask(uint32_t insn_info)
+static uint64_t address_mask(unsigned addr_size)
 {
-	/* VM-exit instruction-information for INS/OUTS: bits 9:7 = address size. */
-	switch ((insn_info >> 7) & 7) {
-	case 0: return 0xFFFFull;
-	case 1: return 0xFFFFFFFFull;
-	default: return ~0ull;
-	}
+	return addr_size == 8 ? ~0ull : (1ull << (8 * addr_size)) - 1;
 }
 
-static enum exit_action string_io(struct vcpu *v, uint16_t port, unsigned size, bool in, bool rep)
+/* INS writes ES:rDI; OUTS reads seg:rSI, DS unless overridden (SDM
+ * Vol. 2B "INS", "OUTS").  In 64-bit mode only FS and GS have a base. */
+static uint64_t string_linear(struct vcpu *v, const struct vexit *e, uint64_t mask)
 {
-	uint64_t mask = address_mask((uint32_t)vmread(VMX_INSTRUCTION_INFO));
-	int64_t step = vmread(GUEST_RFLAGS) & RFLAGS_DF ? -(int64_t)size : (int64_t)size;
-	uint64_t linear = vmread(GUEST_LINEAR_ADDRESS);
+	bool in = e->io.flags & VIO_IN;
+	unsigned seg = in ? SEG_ES : e->io.seg;
+	uint64_t offset = v->gpr[in ? GPR_RDI : GPR_RSI] & mask;
+	struct vseg s;
+
+	if (vcpu_long_mode(v) && seg != SEG_FS && seg != SEG_GS)
+		return offset;
+	vcpu_get_seg(v, (enum vseg_reg)seg, &s);
+	return s.base + offset;
+}
+
+/* Not inlined into handle_io: its frame would cost every IN and OUT. */
+static __attribute__((noinline)) enum exit_action string_io(struct vcpu *v, const struct vexit *e)
+{
+	uint16_t port = e->io.port;
+	unsigned size = e->io.size;
+	bool in = e->io.flags & VIO_IN, rep = e->io.flags & VIO_REP;
+	uint64_t mask = address_mask(e->io.addr_size);
+	int64_t step = vcpu_get(v, VREG_RFLAGS) & RFLAGS_DF ? -(int64_t)size : (int64_t)size;
+	uint64_t linear = string_linear(v, e, mask);
 	uint64_t count = rep ? v->gpr[GPR_RCX] & mask : 1;
 	unsigned idx = in ? GPR_RDI : GPR_RSI;
 	uint64_t done = 0;
@@ -109,17 +121,13 @@ static enum exit_action string_io(struct vcpu *v, uint16_t port, unsigned size, 
 	return EXIT_RESUME;
 }
 
-HOT_PATH enum exit_action handle_io(struct vcpu *v)
+HOT_PATH enum exit_action handle_io(struct vcpu *v, const struct vexit *e)
 {
-	uint64_t q = vmread(EXIT_QUALIFICATION);
-	unsigned size = (unsigned)(q & 7) + 1;
-	uint16_t port = (uint16_t)(q >> 16);
-
-	if (q & IO_QUAL_STRING)
-		return string_io(v, port, size, q & IO_QUAL_IN, q & IO_QUAL_REP);
-	if (q & IO_QUAL_IN)
-		return port_in(v, port, size);
-	port_bus_out(v->vm, &v->vm->ports, port, size, (uint32_t)v->gpr[GPR_RAX]);
+	if (e->io.flags & VIO_STRING)
+		return string_io(v, e);
+	if (e->io.flags & VIO_IN)
+		return port_in(v, e->io.port, e->io.size);
+	port_bus_out(v->vm, &v->vm->ports, e->io.port, e->io.size, (uint32_t)v->gpr[GPR_RAX]);
 	/* A device may have ended the guest (exit port, reset request). */
 	return v->vm->state == VM_RUNNABLE ? EXIT_ADVANCE : EXIT_STOP;
 }

@@ -1,14 +1,11 @@
-/* RDMSR/WRMSR (exit reasons 31, 32).  Every MSR access exits (the MSR
- * bitmap is all ones); the guest may use the set below, and anything
- * else raises #GP(0) as an MSR the CPU does not implement would
- * (DESIGN.md 4). */
+/* RDMSR/WRMSR.  Every MSR access exits (both backends intercept all of
+ * them); the guest may use the set below, and anything else raises
+ * #GP(0) as an MSR the CPU does not implement would (DESIGN.md 4). */
 #include "arch/x86/cpu.h"
 #include "arch/x86/msr.h"
 #include "guest/vm.h"
-#include "vmx/caps.h"
-#include "vmx/exit.h"
-#include "vmx/vmcs_fields.h"
-#include "vmx/vmx_insn.h"
+#include "virt/exit.h"
+#include "virt/vcpu.h"
 
 #define APIC_BASE_DEFAULT 0xFEE00100ull   /* BSP, APIC globally disabled: none is modelled */
 #define EFER_WRITABLE (EFER_SCE | EFER_LME | EFER_NXE)
@@ -16,49 +13,38 @@
  * field (SDM 27.3.1.1 checks the reserved ones). */
 #define DEBUGCTL_ALLOWED 0x3ull
 
-const uint32_t swapped_msrs[SWAPPED_MSRS] = {
-	IA32_STAR, IA32_LSTAR, IA32_CSTAR, IA32_FMASK, IA32_KERNEL_GS_BASE, IA32_TSC_AUX,
-};
-
-/* MSRs that live on the CPU while the vCPU runs (the guest's SYSCALL,
- * SWAPGS and RDTSCP use them without exits): index into
- * vcpu->guest_msrs; guest/run.c saves and loads them at each switch. */
-int swapped_msr_index(uint32_t msr)
-{
-	for (int i = 0; i < SWAPPED_MSRS; i++)
-		if (swapped_msrs[i] == msr)
-			return i;
-	return -1;
-}
-
-/* The VMCS field that holds an MSR's guest value, or 0. */
-static uint32_t vmcs_msr_field(uint32_t msr)
+/* MSRs that are architectural registers of the vCPU: the backend keeps
+ * them (VMCS/VMCB fields, or on the CPU while the vCPU runs). */
+static int msr_vreg(uint32_t msr)
 {
 	switch (msr) {
-	case IA32_SYSENTER_CS: return GUEST_SYSENTER_CS;
-	case IA32_SYSENTER_ESP: return GUEST_SYSENTER_ESP;
-	case IA32_SYSENTER_EIP: return GUEST_SYSENTER_EIP;
-	case IA32_FS_BASE: return GUEST_FS_BASE;
-	case IA32_GS_BASE: return GUEST_GS_BASE;
-	case IA32_PAT: return vmx_caps.load_pat ? GUEST_IA32_PAT : 0;
-	case IA32_DEBUGCTL: return GUEST_IA32_DEBUGCTL;
-	default: return 0;
+	case IA32_SYSENTER_CS: return VREG_SYSENTER_CS;
+	case IA32_SYSENTER_ESP: return VREG_SYSENTER_ESP;
+	case IA32_SYSENTER_EIP: return VREG_SYSENTER_EIP;
+	case IA32_FS_BASE: return VREG_FS_BASE;
+	case IA32_GS_BASE: return VREG_GS_BASE;
+	case IA32_KERNEL_GS_BASE: return VREG_KERNEL_GS_BASE;
+	case IA32_STAR: return VREG_STAR;
+	case IA32_LSTAR: return VREG_LSTAR;
+	case IA32_CSTAR: return VREG_CSTAR;
+	case IA32_FMASK: return VREG_SFMASK;
+	case IA32_TSC_AUX: return (backend->features & BACKEND_RDTSCP) ? VREG_TSC_AUX : -1;
+	case IA32_PAT: return VREG_PAT;
+	case IA32_DEBUGCTL: return VREG_DEBUGCTL;
+	default: return -1;
 	}
 }
 
 static int read_msr(struct vcpu *v, uint32_t msr, uint64_t *value)
 {
-	int idx = swapped_msr_index(msr);
-	uint32_t field = vmcs_msr_field(msr);
+	int reg = msr_vreg(msr);
 
-	if (idx >= 0)
-		*value = rdmsr(msr);   /* live: SWAPGS changes KERNEL_GS_BASE without an exit */
-	else if (field)
-		*value = vmread(field);
+	if (reg >= 0)
+		*value = vcpu_get(v, (enum vreg)reg);
 	else if (msr == IA32_EFER)
-		*value = vmread(GUEST_IA32_EFER);
+		*value = vcpu_get(v, VREG_EFER);
 	else if (msr == IA32_TIME_STAMP_COUNTER)
-		*value = rdtsc() + vmread(TSC_OFFSET);
+		*value = rdtsc() + vcpu_get(v, VREG_TSC_OFFSET);
 	else if (msr == IA32_APIC_BASE)
 		*value = APIC_BASE_DEFAULT;
 	else if (msr == IA32_MISC_ENABLE)
@@ -83,16 +69,16 @@ static bool valid_pat(uint64_t pat)
 	return true;
 }
 
-static int write_efer(uint64_t value)
+static int write_efer(struct vcpu *v, uint64_t value)
 {
-	uint64_t old = vmread(GUEST_IA32_EFER);
+	uint64_t old = vcpu_get(v, VREG_EFER);
 
 	if (value & ~(EFER_WRITABLE | EFER_LMA))
 		return -1;
 	/* LME cannot change while paging is on (SDM Vol. 3A 10.8.5). */
-	if (((value ^ old) & EFER_LME) && (vmread(GUEST_CR0) & CR0_PG))
+	if (((value ^ old) & EFER_LME) && (vcpu_get(v, VREG_CR0) & CR0_PG))
 		return -1;
-	vmwrite(GUEST_IA32_EFER, (value & EFER_WRITABLE) | (old & EFER_LMA));
+	vcpu_set(v, VREG_EFER, (value & EFER_WRITABLE) | (old & EFER_LMA));
 	return 0;
 }
 
@@ -129,20 +115,16 @@ static bool valid_value(uint32_t msr, uint64_t value)
 
 static int write_msr(struct vcpu *v, uint32_t msr, uint64_t value)
 {
-	int idx = swapped_msr_index(msr);
-	uint32_t field = vmcs_msr_field(msr);
+	int reg = msr_vreg(msr);
 
 	if (!valid_value(msr, value))
 		return -1;
-	if (idx >= 0) {
-		v->guest_msrs[idx] = value;
-		wrmsr(msr, value);   /* this vCPU is the one loaded now */
-	} else if (field) {
-		vmwrite(field, value);
+	if (reg >= 0) {
+		vcpu_set(v, (enum vreg)reg, value);
 	} else if (msr == IA32_EFER) {
-		return write_efer(value);
+		return write_efer(v, value);
 	} else if (msr == IA32_TIME_STAMP_COUNTER) {
-		vmwrite(TSC_OFFSET, value - rdtsc());
+		vcpu_set(v, VREG_TSC_OFFSET, value - rdtsc());
 	} else if (msr == IA32_MTRR_DEF_TYPE) {
 		v->mtrr_def_type = value & 0xCFF;
 	} else if (msr != IA32_APIC_BASE && msr != IA32_MISC_ENABLE && msr != IA32_BIOS_SIGN_ID) {
@@ -151,10 +133,11 @@ static int write_msr(struct vcpu *v, uint32_t msr, uint64_t value)
 	return 0;
 }
 
-enum exit_action handle_rdmsr(struct vcpu *v)
+enum exit_action handle_rdmsr(struct vcpu *v, const struct vexit *e)
 {
 	uint64_t value;
 
+	(void)e;
 	if (read_msr(v, (uint32_t)v->gpr[GPR_RCX], &value))
 		return inject_gp0(v);
 	v->gpr[GPR_RAX] = (uint32_t)value;
@@ -162,10 +145,11 @@ enum exit_action handle_rdmsr(struct vcpu *v)
 	return EXIT_ADVANCE;
 }
 
-enum exit_action handle_wrmsr(struct vcpu *v)
+enum exit_action handle_wrmsr(struct vcpu *v, const struct vexit *e)
 {
 	uint64_t value = (v->gpr[GPR_RDX] << 32) | (uint32_t)v->gpr[GPR_RAX];
 
+	(void)e;
 	if (write_msr(v, (uint32_t)v->gpr[GPR_RCX], value))
 		return inject_gp0(v);
 	return EXIT_ADVANCE;

@@ -1,0 +1,99 @@
+#include "arch/x86/lapic.h"
+#include "arch/x86/cpu.h"
+#include "arch/x86/msr.h"
+#include "arch/x86/tsc.h"
+#include "mm/paging.h"
+
+/* Register offsets (SDM Vol. 3A Table 11-1). */
+#define LAPIC_EOI      0x0B0
+#define LAPIC_SVR      0x0F0
+#define LAPIC_LVT_CMCI 0x2F0
+#define LAPIC_LVT_TIMER 0x320
+#define LAPIC_LVT_THERMAL 0x330
+#define LAPIC_LVT_PERF 0x340
+#define LAPIC_LVT_LINT0 0x350
+#define LAPIC_LVT_LINT1 0x360
+#define LAPIC_LVT_ERROR 0x370
+#define LAPIC_TIMER_INIT 0x380
+#define LAPIC_TIMER_CUR  0x390
+#define LAPIC_TIMER_DIV  0x3E0
+
+#define LVT_MASKED     (1u << 16)
+#define SVR_ENABLE     (1u << 8)
+#define APIC_BASE_ENABLE (1ull << 11)
+#define TIMER_DIV_16   0x3
+#define CALIBRATION_US 10000
+
+static volatile uint32_t *regs;
+static uint64_t timer_khz;
+
+static uint32_t lapic_read(unsigned reg)
+{
+	return regs[reg / 4];
+}
+
+static void lapic_write(unsigned reg, uint32_t value)
+{
+	regs[reg / 4] = value;
+}
+
+/* The LAPIC's MMIO page lies below 4 GiB, inside the direct map. */
+static void lapic_enable(void)
+{
+	uint64_t base = rdmsr(IA32_APIC_BASE);
+
+	if (!(base & APIC_BASE_ENABLE))
+		wrmsr(IA32_APIC_BASE, base | APIC_BASE_ENABLE);
+	regs = phys_to_virt(base & 0xFFFFFF000ull);
+	lapic_write(LAPIC_SVR, SVR_ENABLE | LAPIC_SPURIOUS_VECTOR);
+	/* Nothing firmware armed may interrupt the hypervisor. */
+	lapic_write(LAPIC_LVT_TIMER, LVT_MASKED);
+	lapic_write(LAPIC_LVT_THERMAL, LVT_MASKED);
+	lapic_write(LAPIC_LVT_PERF, LVT_MASKED);
+	lapic_write(LAPIC_LVT_LINT0, LVT_MASKED);
+	lapic_write(LAPIC_LVT_LINT1, LVT_MASKED);
+	lapic_write(LAPIC_LVT_ERROR, LVT_MASKED);
+}
+
+uint64_t lapic_timer_init(void)
+{
+	uint64_t khz = tsc_khz(), start, ticks;
+
+	if (!(cpuid(1, 0).edx & (1u << 9)) || !khz)   /* CPUID.1:EDX.APIC */
+		return 0;
+	lapic_enable();
+	lapic_write(LAPIC_TIMER_DIV, TIMER_DIV_16);
+	lapic_write(LAPIC_LVT_TIMER, LVT_MASKED | LAPIC_TIMER_VECTOR);
+	lapic_write(LAPIC_TIMER_INIT, 0xFFFFFFFFu);
+	start = rdtsc();
+	while (rdtsc() - start < khz * CALIBRATION_US / 1000)
+		;
+	ticks = 0xFFFFFFFFu - lapic_read(LAPIC_TIMER_CUR);
+	lapic_write(LAPIC_TIMER_INIT, 0);
+	timer_khz = ticks * 1000 / CALIBRATION_US;
+	lapic_write(LAPIC_LVT_TIMER, LAPIC_TIMER_VECTOR);   /* one-shot, unmasked */
+	return timer_khz;
+}
+
+void lapic_timer_oneshot(uint64_t us)
+{
+	uint64_t count = us * timer_khz / 1000;
+
+	if (count == 0)
+		count = 1;
+	if (count > 0xFFFFFFFFu)
+		count = 0xFFFFFFFFu;
+	lapic_write(LAPIC_TIMER_INIT, (uint32_t)count);
+}
+
+void lapic_drain(void)
+{
+	__asm__ volatile("sti; nop; cli" ::: "memory");
+}
+
+void lapic_interrupt(uint64_t vector)
+{
+	/* A spurious interrupt sets no ISR bit and takes no EOI (11.9). */
+	if (vector != LAPIC_SPURIOUS_VECTOR)
+		lapic_write(LAPIC_EOI, 0);
+}

@@ -1,0 +1,141 @@
+/* SVM #VMEXIT information -> the core's decoded exit (APM Vol. 2
+ * 15.6 "#VMEXIT", 15.7 "Intercept Operation", Appendix C).  Pure: raw
+ * VMCB values in, struct vexit out, so tests/test_svmdecode.c checks it
+ * without a VMCB. */
+#include "svm/decode.h"
+#include "svm/svm_exit.h"
+#include "svm/vmcb.h"
+#include "virt/insn.h"
+
+static enum vexit_kind kind_of(uint64_t code, uint64_t info1)
+{
+	/* VMEXIT_INVALID is -1 in the 64-bit EXITCODE; some implementations
+	 * (QEMU's) write only its low 32 bits. */
+	if ((uint32_t)code == (uint32_t)SVM_EXIT_INVALID)
+		return VEXIT_ENTRY_FAILED;
+	if (code >= SVM_EXIT_EXCP_BASE && code <= SVM_EXIT_EXCP_LAST)
+		return VEXIT_EXCEPTION;
+	switch (code) {
+	case SVM_EXIT_CPUID: return VEXIT_CPUID;
+	case SVM_EXIT_CR0_WRITE:
+	case SVM_EXIT_CR4_WRITE: return VEXIT_CR;
+	case SVM_EXIT_VMMCALL: return VEXIT_HYPERCALL;
+	case SVM_EXIT_IOIO: return VEXIT_IO;
+	case SVM_EXIT_MSR: return info1 == SVM_EXITINFO1_MSR_WRMSR ? VEXIT_WRMSR : VEXIT_RDMSR;
+	case SVM_EXIT_XSETBV: return VEXIT_XSETBV;
+	case SVM_EXIT_HLT: return VEXIT_HLT;
+	case SVM_EXIT_NPF: return info1 & SVM_NPF_RSVD ? VEXIT_NPT_MISCONFIG : VEXIT_NPF;
+	case SVM_EXIT_INVD:
+	case SVM_EXIT_WBINVD: return VEXIT_CACHE_FLUSH;
+	case SVM_EXIT_VMRUN:
+	case SVM_EXIT_VMLOAD:
+	case SVM_EXIT_VMSAVE:
+	case SVM_EXIT_STGI:
+	case SVM_EXIT_CLGI:
+	case SVM_EXIT_SKINIT:
+	case SVM_EXIT_INVLPGA: return VEXIT_VIRT_INSN;
+	case SVM_EXIT_MONITOR:
+	case SVM_EXIT_MWAIT: return VEXIT_UNDEFINED;
+	case SVM_EXIT_NMI: return VEXIT_NMI;
+	case SVM_EXIT_INTR: return VEXIT_INTR;
+	case SVM_EXIT_SHUTDOWN: return VEXIT_SHUTDOWN;
+	case SVM_EXIT_INIT: return VEXIT_INIT;
+	case SVM_EXIT_INVALID: return VEXIT_ENTRY_FAILED;
+	default: return VEXIT_UNHANDLED;
+	}
+}
+
+/* EXITINTINFO and EVENTINJ share one layout (15.20, 15.7.2): vector 7:0,
+ * type 10:8, error code valid 11, valid 31. */
+void svm_decode_event(struct vevent *ev, uint32_t info, uint32_t error)
+{
+	ev->valid = info & EVENTINJ_V;
+	ev->vector = (uint8_t)(info & EVENTINJ_VECTOR_MASK);
+	ev->type = (uint8_t)((info & EVENTINJ_TYPE_MASK) >> EVENTINJ_TYPE_SHIFT);
+	ev->has_error = info & EVENTINJ_EV;
+	ev->error = error;
+	ev->insn_len = 0;
+	/* A software interrupt (INTn) cut off by the exit is not delivered
+	 * again: rIP still points at the INTn, which runs again (15.7.2). */
+	if (ev->type == VEVENT_SW_INTR)
+		ev->valid = false;
+}
+
+/* IOIO EXITINFO1 (15.10.2, Figure 15-2). */
+static void decode_io(struct vexit *e, uint64_t info1, bool seg_valid)
+{
+	e->io.flags = (info1 & SVM_IOIO_TYPE_IN ? VIO_IN : 0) | (info1 & SVM_IOIO_STR ? VIO_STRING : 0) |
+		      (info1 & SVM_IOIO_REP ? VIO_REP : 0);
+	e->io.size = info1 & SVM_IOIO_SZ32 ? 4 : info1 & SVM_IOIO_SZ16 ? 2 : 1;
+	/* 0 when the CPU gives no address size (QEMU's does not): svm/exit.c
+	 * decodes it then. */
+	e->io.addr_size = info1 & SVM_IOIO_A64 ? 8 : info1 & SVM_IOIO_A32 ? 4 : info1 & SVM_IOIO_A16 ? 2 : 0;
+	e->io.port = (uint16_t)(info1 >> SVM_IOIO_PORT_SHIFT);
+	/* The segment field comes with decode assists; without them
+	 * svm/exit.c decodes the prefixes (SVM_SEG_UNKNOWN). */
+	e->io.seg = seg_valid ? (uint8_t)((info1 & SVM_IOIO_SEG_MASK) >> SVM_IOIO_SEG_SHIFT) :
+				SVM_SEG_UNKNOWN;
+}
+
+void svm_decode_exit(struct vexit *e, const struct svm_exit_info *x)
+{
+	e->kind = kind_of(x->code, x->info1);
+	e->reason = (uint32_t)x->code;
+	e->insn_len = 0;
+	e->cpl = x->cpl;
+	svm_decode_event(&e->vectoring, x->int_info, x->int_info_err);
+	switch (e->kind) {
+	case VEXIT_IO:
+		decode_io(e, x->info1, x->decode_assists);
+		/* EXITINFO2 holds the rIP of the next instruction (15.10.2). */
+		e->insn_len = (uint32_t)(x->info2 - x->rip);
+		break;
+	case VEXIT_CR:
+		/* MOV to CR0/CR4, or CLTS or LMSW for CR0.  With decode assists
+		 * EXITINFO1 names the GPR of a MOV (15.8.1); otherwise
+		 * svm/exit.c decodes the instruction. */
+		e->cr.cr = (uint8_t)(x->code - SVM_EXIT_CR0_WRITE);
+		e->cr.type = CR_MOV_TO;
+		e->cr.gpr = x->decode_assists && (x->info1 & SVM_EXITINFO1_CR_MOV) ?
+			    (uint8_t)(x->info1 & SVM_EXITINFO1_GPR_MASK) : SVM_GPR_UNKNOWN;
+		break;
+	case VEXIT_NPF:
+	case VEXIT_NPT_MISCONFIG:
+		e->npf.gpa = x->info2;
+		e->npf.access = (x->info1 & SVM_NPF_ID ? NPF_FETCH : 0) |
+				(x->info1 & SVM_NPF_RW ? NPF_WRITE : NPF_READ);
+		break;
+	case VEXIT_EXCEPTION:
+		e->exc.vector = (uint8_t)(x->code - SVM_EXIT_EXCP_BASE);
+		e->exc.has_error = true;
+		e->exc.error = (uint32_t)x->info1;
+		break;
+	default:
+		break;
+	}
+}
+
+/* The instruction an exit code names, for decoding its length when the
+ * CPU does not save the next rIP; -1 when the exit is not an
+ * instruction that Tern skips. */
+int svm_exit_insn(uint64_t code)
+{
+	switch (code) {
+	case SVM_EXIT_CPUID: return INSN_CPUID;
+	case SVM_EXIT_VMMCALL: return INSN_VMMCALL;
+	case SVM_EXIT_HLT: return INSN_HLT;
+	case SVM_EXIT_XSETBV: return INSN_XSETBV;
+	case SVM_EXIT_INVD: return INSN_INVD;
+	case SVM_EXIT_WBINVD: return INSN_WBINVD;
+	case SVM_EXIT_IOIO: return INSN_IO;
+	case SVM_EXIT_CR0_WRITE:
+	case SVM_EXIT_CR4_WRITE: return INSN_MOV_CR;
+	default: return -1;
+	}
+}
+
+/* RDMSR and WRMSR share one exit code: EXITINFO1 tells them apart. */
+int svm_exit_insn_msr(uint64_t info1)
+{
+	return info1 == SVM_EXITINFO1_MSR_WRMSR ? INSN_WRMSR : INSN_RDMSR;
+}

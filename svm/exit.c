@@ -1,0 +1,180 @@
+/* Every #VMEXIT is handled here, after svm/entry.asm has put the guest
+ * GPRs into the vcpu: decode the VMCB's exit information (svm/decode.c),
+ * let the core handle it (virt/exit.c), and carry out its answer. */
+#include "core/log.h"
+#include "guest/gva.h"
+#include "guest/vm.h"
+#include "svm/decode.h"
+#include "svm/svm_exit.h"
+#include "svm/svm_vcpu.h"
+#include "virt/exit.h"
+#include "virt/insn.h"
+
+static int read_table(void *ctx, uint64_t gpa, void *dst, unsigned size)
+{
+	return gmem_read(ctx, gpa, dst, size);
+}
+
+/* Up to INSN_MAX_LEN bytes at CS:rIP, through the guest's paging; the
+ * number fetched (stops at the first byte that cannot be read). */
+static unsigned fetch_insn(struct vcpu *v, uint8_t *buf)
+{
+	struct vmcb_save *st = &to_svm(v)->vmcb->save;
+	struct gva_mode mode = {
+		.cr0 = st->cr0, .cr3 = st->cr3, .cr4 = st->cr4, .efer = st->efer,
+		.read = read_table, .ctx = &v->vm->mem,
+	};
+	bool lm = st->cs.attrib & SVM_ATTRIB_L;
+	uint64_t linear = (lm ? 0 : st->cs.base) + st->rip;
+	unsigned n;
+
+	for (n = 0; n < INSN_MAX_LEN; n++) {
+		uint64_t gpa;
+		uint32_t pf;
+		if (gva_translate(&mode, linear + n, 0, &gpa, &pf) || gmem_read(&v->vm->mem, gpa, &buf[n], 1))
+			break;
+	}
+	return n;
+}
+
+/* Without decode assists a CR write names neither the instruction nor
+ * its register: take both from the bytes (MOV CRn, reg; CLTS; LMSW reg). */
+static bool decode_cr_write(struct vcpu *v, struct vexit *e)
+{
+	struct vmcb_save *st = &to_svm(v)->vmcb->save;
+	uint8_t bytes[INSN_MAX_LEN];
+	bool lm = st->cs.attrib & SVM_ATTRIB_L, d32 = st->cs.attrib & SVM_ATTRIB_DB;
+	unsigned n = fetch_insn(v, bytes);
+	int len, gpr = -1;
+
+	if ((len = insn_length(bytes, n, lm, d32, INSN_MOV_CR)) > 0) {
+		gpr = insn_mov_cr_gpr(bytes, (unsigned)len, lm);
+	} else if (e->cr.cr == 0 && (len = insn_length(bytes, n, lm, d32, INSN_CLTS)) > 0) {
+		e->cr.type = CR_CLTS;
+		gpr = 0;
+	} else if (e->cr.cr == 0 && (len = insn_length(bytes, n, lm, d32, INSN_LMSW)) > 0) {
+		gpr = insn_mov_cr_gpr(bytes, (unsigned)len, lm);
+		e->cr.type = CR_LMSW;
+		e->cr.lmsw_source = (uint16_t)vcpu_get_gpr(v, (unsigned)gpr);
+	}
+	if (gpr < 0) {
+		vm_stop(v->vm, "could not decode the CR%u write at rip=0x%llx (LMSW from memory is "
+			       "not emulated without decode assists)", e->cr.cr,
+			(unsigned long long)st->rip);
+		return false;
+	}
+	e->cr.gpr = (uint8_t)gpr;
+	e->insn_len = (uint32_t)len;
+	return true;
+}
+
+/* INS/OUTS without decode assists: the address size and segment come
+ * from the instruction's prefixes. */
+static bool decode_string_io(struct vcpu *v, struct vexit *e)
+{
+	struct vmcb_save *st = &to_svm(v)->vmcb->save;
+	uint8_t bytes[INSN_MAX_LEN];
+	unsigned addr_size;
+	int seg;
+
+	if (insn_string_io(bytes, fetch_insn(v, bytes), st->cs.attrib & SVM_ATTRIB_L,
+			   st->cs.attrib & SVM_ATTRIB_DB, &addr_size, &seg) < 0) {
+		vm_stop(v->vm, "could not decode the string I/O instruction at rip=0x%llx",
+			(unsigned long long)st->rip);
+		return false;
+	}
+	if (!e->io.addr_size)
+		e->io.addr_size = (uint8_t)addr_size;
+	if (e->io.seg == SVM_SEG_UNKNOWN)
+		e->io.seg = seg >= 0 ? (uint8_t)seg : SEG_DS;
+	return true;
+}
+
+/* The length of the exiting instruction: the saved next rIP where the
+ * CPU has NRIP save (15.7.1), EXITINFO2 for IOIO, else decoded from the
+ * guest's memory (QEMU's TCG has no NRIP save).  0 if unknown. */
+static unsigned insn_len(struct vcpu *v, const struct vexit *e)
+{
+	struct vmcb *b = to_svm(v)->vmcb;
+	uint64_t code = b->control.exit_code;
+	uint8_t bytes[INSN_MAX_LEN];
+	bool lm = b->save.cs.attrib & SVM_ATTRIB_L, d32 = b->save.cs.attrib & SVM_ATTRIB_DB;
+	unsigned n;
+	int kind, len;
+
+	if (svm_caps.nrips && b->control.next_rip > b->save.rip)
+		return (unsigned)(b->control.next_rip - b->save.rip);
+	if (e->insn_len)
+		return e->insn_len;
+	kind = code == SVM_EXIT_MSR ? svm_exit_insn_msr(b->control.exit_info_1) : svm_exit_insn(code);
+	if (kind < 0)
+		return 0;
+	n = fetch_insn(v, bytes);
+	len = insn_length(bytes, n, lm, d32, (unsigned)kind);
+	/* QEMU (7.2) reports INVD with the WBINVD exit code: take either. */
+	if (len < 0 && e->kind == VEXIT_CACHE_FLUSH)
+		len = insn_length(bytes, n, lm, d32, kind == INSN_WBINVD ? INSN_INVD : INSN_WBINVD);
+	return len > 0 ? (unsigned)len : 0;
+}
+
+static bool advance_rip(struct vcpu *v, const struct vexit *e)
+{
+	struct vmcb_save *st = &to_svm(v)->vmcb->save;
+	unsigned len = insn_len(v, e);
+
+	if (!len) {
+		vm_stop(v->vm, "could not decode the instruction at rip=0x%llx to skip it "
+			       "(exit 0x%llx, no NRIP save)", (unsigned long long)st->rip,
+			(unsigned long long)to_svm(v)->vmcb->control.exit_code);
+		return false;
+	}
+	/* Skipping an instruction ends an STI/MOV SS interrupt shadow. */
+	st->rip += len;
+	to_svm(v)->vmcb->control.int_state &= ~INTERRUPT_SHADOW;
+	return true;
+}
+
+/* VMRUN refused the guest state (15.5.1: the consistency checks). */
+static void entry_failed(struct vcpu *v)
+{
+	pr_err("svm: VMRUN of guest %s failed: VMEXIT_INVALID (a VMCB consistency check of "
+	       "APM Vol. 2 15.5.1 failed)", v->vm->name);
+	vmcb_dump(v);
+	vm_stop(v->vm, "VM entry failed: VMRUN refused the VMCB (VMEXIT_INVALID)");
+}
+
+int svm_exit_dispatch(struct vcpu *v)
+{
+	struct vmcb *b = to_svm(v)->vmcb;
+	struct svm_exit_info x = {
+		.code = b->control.exit_code, .info1 = b->control.exit_info_1,
+		.info2 = b->control.exit_info_2, .int_info = b->control.exit_int_info,
+		.int_info_err = b->control.exit_int_info_err, .rip = b->save.rip, .cpl = b->save.cpl,
+		.decode_assists = svm_caps.decode_assists,
+	};
+	struct vexit e;
+	enum exit_action action;
+
+	svm_decode_exit(&e, &x);
+	if (e.kind == VEXIT_CR && e.cr.gpr == SVM_GPR_UNKNOWN && !decode_cr_write(v, &e))
+		return 1;
+	if (e.kind == VEXIT_IO && (e.io.flags & VIO_STRING) &&
+	    (!e.io.addr_size || e.io.seg == SVM_SEG_UNKNOWN) && !decode_string_io(v, &e))
+		return 1;
+	if (e.kind == VEXIT_ENTRY_FAILED)
+		entry_failed(v);
+	else if (e.kind != VEXIT_NPF && e.kind != VEXIT_INTR && e.kind != VEXIT_NMI)
+		reinject_vectoring_event(v, &e);   /* the core does it for those */
+	action = vexit_handle(v, &e);
+	switch (action) {
+	case EXIT_ADVANCE:
+		return advance_rip(v, &e) ? 0 : 1;
+	case EXIT_RESUME:
+		return 0;
+	case EXIT_ADVANCE_SCHEDULE:
+		advance_rip(v, &e);
+		return 1;
+	default:
+		return 1;
+	}
+}

@@ -1,0 +1,77 @@
+/* Length of an intercepted guest instruction, for SVM exits on CPUs
+ * without the NRIP-save feature (AMD APM Vol. 2 15.7.1: with it the
+ * VMCB's nRIP field holds the next rIP; without it, QEMU TCG for one,
+ * the hypervisor must decode the instruction at CS:rIP to skip it).
+ *
+ * Pure code: the caller fetches the bytes and says which instruction
+ * the exit code names; the decoder checks that the bytes encode it and
+ * returns its length (Intel SDM Vol. 2 chapter 2, AMD APM Vol. 3
+ * chapter 1). */
+#ifndef TERN_VIRT_INSN_H
+#define TERN_VIRT_INSN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* The instructions a VM exit can report, with their opcode bytes after
+ * any prefixes. */
+enum insn_kind {
+	INSN_CPUID,    /* 0F A2 */
+	INSN_HLT,      /* F4 */
+	INSN_RDMSR,    /* 0F 32 */
+	INSN_WRMSR,    /* 0F 30 */
+	INSN_INVD,     /* 0F 08 */
+	INSN_WBINVD,   /* 0F 09 */
+	INSN_VMMCALL,  /* 0F 01 D9 */
+	INSN_VMCALL,   /* 0F 01 C1 */
+	INSN_XSETBV,   /* 0F 01 D1 */
+	INSN_RDTSC,    /* 0F 31 */
+	INSN_RDTSCP,   /* 0F 01 F9 */
+	INSN_RDPMC,    /* 0F 33 */
+	INSN_MONITOR,  /* 0F 01 C8 */
+	INSN_MWAIT,    /* 0F 01 C9 */
+	INSN_PAUSE,    /* F3 90 */
+	INSN_INVLPG,   /* 0F 01 /7, memory operand */
+	INSN_MOV_CR,   /* 0F 20 /r, 0F 22 /r */
+	INSN_IO,       /* E4-E7 ib, EC-EF, 6C-6F */
+	INSN_VMRUN,    /* 0F 01 D8 */
+	INSN_VMLOAD,   /* 0F 01 DA */
+	INSN_VMSAVE,   /* 0F 01 DB */
+	INSN_STGI,     /* 0F 01 DC */
+	INSN_CLGI,     /* 0F 01 DD */
+	INSN_SKINIT,   /* 0F 01 DE */
+	INSN_INVLPGA,  /* 0F 01 DF */
+	INSN_CLTS,     /* 0F 06 */
+	INSN_LMSW,     /* 0F 01 /6, register operand only (F0-F7) */
+	INSN_KIND_COUNT
+};
+
+/* The architectural limit on an instruction's length (SDM Vol. 2
+ * 2.2.1 and 2.3.11; APM Vol. 3 chapter 1). */
+#define INSN_MAX_LEN 15
+
+/*
+ * bytes: what could be fetched at the guest's CS:rIP; avail: how many
+ * (more than INSN_MAX_LEN are never looked at).  long_mode: the guest
+ * runs 64-bit code (CS.L = 1).  default32: CS.D, the default operand
+ * and address size outside 64-bit mode.  expect: an enum insn_kind.
+ *
+ * Returns the instruction's length, prefixes included, or -1 if the
+ * bytes do not encode `expect`, the instruction would be longer than
+ * INSN_MAX_LEN, or it runs past avail.
+ */
+int insn_length(const uint8_t *bytes, unsigned avail, bool long_mode, bool default32, unsigned expect);
+
+/* For a MOV to/from CRn of length len (from insn_length): the number of
+ * its general register (0-15), or -1 if the bytes do not end in one. */
+int insn_mov_cr_gpr(const uint8_t *bytes, unsigned len, bool long_mode);
+
+/* For INS/OUTS (6C-6F) at bytes: its length, its address size in bytes
+ * (2, 4 or 8) and the segment an override prefix names (0-5 in the
+ * order ES, CS, SS, DS, FS, GS; -1 for none); -1 if it is no INS/OUTS.
+ * SVM without decode assists reports neither (QEMU's not even the
+ * address size). */
+int insn_string_io(const uint8_t *bytes, unsigned avail, bool long_mode, bool default32,
+		   unsigned *addr_size, int *seg);
+
+#endif

@@ -1,0 +1,27 @@
+/* The core's share of a vCPU (virt/vcpu.h). */
+#include "virt/vcpu.h"
+#include "lib/string.h"
+
+uint64_t vcpu_get_gpr(struct vcpu *v, unsigned n)
+{
+	return n == GPR_RSP ? vcpu_get(v, VREG_RSP) : v->gpr[n];
+}
+
+void vcpu_set_gpr(struct vcpu *v, unsigned n, uint64_t value)
+{
+	if (n == GPR_RSP)
+		vcpu_set(v, VREG_RSP, value);
+	else
+		v->gpr[n] = value;
+}
+
+/* FXSAVE image with FCW 0x37F and MXCSR 0x1F80, all else 0 (SDM Vol. 1
+ * 10.5.1), and XCR0 = x87 only: no guest sees another's registers. */
+void vcpu_reset_core_state(struct vcpu *v)
+{
+	memset(v->fpu, 0, sizeof v->fpu);
+	v->fpu[0] = 0x7F;
+	v->fpu[1] = 0x03;
+	*(uint32_t *)&v->fpu[24] = 0x1F80;
+	v->xcr0 = 1;
+}

@@ -1,0 +1,88 @@
+/*
+ * The virtual CPU as the vendor-neutral core sees it (DESIGN.md 1): the
+ * GPRs the entry stubs save, the state that the hypervisor switches
+ * itself (FPU, XCR0), exit counters, and the architectural registers
+ * that live in the VMCS or VMCB, reached only through the backend's
+ * accessors below.  No core file reads a VMCS or a VMCB.
+ */
+#ifndef TERN_VIRT_VCPU_H
+#define TERN_VIRT_VCPU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "virt/backend.h"
+#include "virt/vexit.h"
+
+/* Guest GPRs in the x86 register-number order (SDM Vol. 2A Table 2-2),
+ * so "GPR n" of an exit qualification indexes gpr[n].  gpr[GPR_RSP] is
+ * not used: RSP lives in the VMCS or VMCB (vcpu_get_gpr() reads it). */
+enum gpr {
+	GPR_RAX, GPR_RCX, GPR_RDX, GPR_RBX, GPR_RSP, GPR_RBP, GPR_RSI, GPR_RDI,
+	GPR_R8, GPR_R9, GPR_R10, GPR_R11, GPR_R12, GPR_R13, GPR_R14, GPR_R15,
+};
+
+struct vm;
+
+struct vcpu {
+	/* The backends' entry stubs depend on these four members'
+	 * offsets (checked with _Static_assert in each backend). */
+	uint64_t gpr[16];
+	uint64_t host_rsp;        /* the scheduler's stack while the guest runs */
+	uint64_t launched;        /* the backend entered it before */
+	uint64_t host_stack_top;  /* the slot there holds this vcpu's address */
+
+	struct vm *vm;
+	void *be;                 /* the backend's own per-vCPU state */
+	uint64_t xcr0;            /* live on the CPU while the vCPU runs */
+	uint64_t mtrr_def_type;   /* IA32_MTRR_DEF_TYPE as the guest wrote it */
+	uint64_t exits[VEXIT_KINDS];   /* per decoded exit kind */
+	uint8_t fpu[512] __attribute__((aligned(16)));  /* FXSAVE image */
+};
+
+/* Architectural state, through the backend (virt/backend.h). */
+static inline uint64_t vcpu_get(struct vcpu *v, enum vreg r)
+{
+	return backend->get(v, r);
+}
+
+static inline void vcpu_set(struct vcpu *v, enum vreg r, uint64_t value)
+{
+	backend->set(v, r, value);
+}
+
+static inline void vcpu_get_seg(struct vcpu *v, enum vseg_reg s, struct vseg *out)
+{
+	backend->get_seg(v, s, out);
+}
+
+/* Current privilege level: SS.DPL (SDM Vol. 3A 5.5; the VMCB keeps it
+ * in its own CPL field). */
+static inline unsigned vcpu_cpl(struct vcpu *v)
+{
+	return (unsigned)vcpu_get(v, VREG_CPL);
+}
+
+/* The guest runs 64-bit code (CS.L): only then do registers count in
+ * full; otherwise their low 32 bits do. */
+static inline bool vcpu_long_mode(struct vcpu *v)
+{
+	return vcpu_get(v, VREG_CS_L) != 0;
+}
+
+/* Handle one decoded exit: count it, run the core's handler. */
+static inline HOT_PATH enum exit_action vexit_handle(struct vcpu *v, const struct vexit *e)
+{
+	v->exits[e->kind]++;
+	return vexit_handlers[e->kind](v, e);
+}
+
+/* GPR n, with RSP from the backend (MOV CR/DR name any GPR). */
+uint64_t vcpu_get_gpr(struct vcpu *v, unsigned n);
+void vcpu_set_gpr(struct vcpu *v, unsigned n, uint64_t value);
+
+/* The register state of a vCPU at reset, as far as the core keeps it
+ * (FPU, XCR0). */
+void vcpu_reset_core_state(struct vcpu *v);
+
+#endif

@@ -1,0 +1,59 @@
+/* VMX exit information -> the core's decoded exit (SDM Vol. 3C 28.2).
+ * Pure: raw VMCS values in, struct vexit out, so tests/test_vmxdecode.c
+ * checks it without a VMCS; inline, because they sit on the exit path. */
+#ifndef TERN_VMX_DECODE_H
+#define TERN_VMX_DECODE_H
+
+#include <stdint.h>
+
+#include "virt/vexit.h"
+#include "vmx/vmx_controls.h"
+
+/* Name of a basic exit reason ("CPUID", "EPT violation", ...). */
+const char *exit_reason_name(uint32_t reason);
+
+/* I/O exit qualification (Table 28-5) and, for INS/OUTS, the VM-exit
+ * instruction information (28.2.5: address size in bits 9:7, segment
+ * in bits 17:15). */
+static inline void vmx_decode_io(struct vexit *e, uint64_t qual)
+{
+	e->io.size = (uint8_t)((qual & 7) + 1);
+	e->io.flags = qual & (VIO_IN | VIO_STRING | VIO_REP);   /* same bits */
+	e->io.port = (uint16_t)(qual >> 16);
+}
+
+static inline void vmx_decode_string_io(struct vexit *e, uint32_t insn_info)
+{
+	e->io.addr_size = (uint8_t)(2u << ((insn_info >> 7) & 3));
+	e->io.seg = (uint8_t)((insn_info >> 15) & 7);   /* ES..GS: the order of enum vseg_reg */
+}
+
+/* Control-register access qualification (Table 28-3). */
+static inline void vmx_decode_cr(struct vexit *e, uint64_t qual)
+{
+	e->cr.cr = qual & 15;
+	e->cr.type = (qual >> 4) & 3;   /* 0 MOV to, 1 MOV from, 2 CLTS, 3 LMSW */
+	e->cr.gpr = (qual >> 8) & 15;
+	e->cr.lmsw_source = (uint16_t)(qual >> 16);
+}
+
+/* EPT violation qualification (Table 28-7): bits 0-2 = read, write,
+ * instruction fetch. */
+static inline void vmx_decode_ept(struct vexit *e, uint64_t qual, uint64_t gpa)
+{
+	e->npf.gpa = gpa;
+	e->npf.access = (unsigned)(qual & 7);
+}
+
+/* IDT-vectoring or VM-exit interruption information (Table 25-19). */
+static inline void vmx_decode_event(struct vevent *ev, uint32_t info, uint32_t error, uint32_t insn_len)
+{
+	ev->valid = info & INTR_INFO_VALID;
+	ev->vector = (uint8_t)(info & INTR_INFO_VECTOR_MASK);
+	ev->type = (uint8_t)((info & INTR_INFO_TYPE_MASK) >> INTR_INFO_TYPE_SHIFT);
+	ev->has_error = info & INTR_INFO_DELIVER_ERROR_CODE;
+	ev->error = error;
+	ev->insn_len = insn_len;
+}
+
+#endif
