@@ -30,6 +30,10 @@ static void fxrstor(const void *area) { __asm__ volatile("fxrstor64 (%0)" : : "r
  * with it when another runs. */
 static void save_cpu_state(struct vcpu *v)
 {
+	/* XSETBV exits (virt/misc.c keeps v->xcr0), except where an SVM
+	 * implementation does not intercept it (QEMU 7.2): read it back. */
+	if (read_cr4() & CR4_OSXSAVE)
+		v->xcr0 = xgetbv0();
 	fxsave(v->fpu);
 	backend->put(v);
 }

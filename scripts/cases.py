@@ -1,14 +1,30 @@
 """The emulator test cases (run by scripts/emutest.py).
 
-A case: name; emu "qemu" (TCG, no VT-x) or "bochs" (VT-x); mem; hypervisor
+A case: name; emu "qemu" (TCG: no VT-x; SVM with nested paging when
+qemu_cpu is an SVM model such as EPYC) or "bochs" (VT-x); mem; hypervisor
 options; guests (mkiso.sh syntax); end = which power-off ("success",
 "failure", "panic", "no-vmx"; QEMU checks the exit status, Bochs the ACPI
 power-off); expect / reject = regexes on the console; last = regex for
 the last console line; checks = functions(console) -> None or a reason.
+
+Every guest case runs on both backends: the VMX cases below (Bochs) get
+an SVM twin (QEMU TCG, -cpu EPYC) from svm_twin(), with the exit names
+SVM reports.
 """
 import re
 
-NO_VTX = r"^tern: no VT-x: CPUID\.1:ECX\.VMX\[bit 5\] = 0\b.*IA32_FEATURE_CONTROL.*Bochs.*KVM with nested VT-x"
+SVM_CPU = "EPYC"
+# The names each backend gives the exits that cases count (vmx/backend.c,
+# svm/backend.c).
+VMX_NAMES = {"npf": "EPT violation", "hypercall": "VMCALL", "io": "I/O instruction",
+             "quantum": "preemption timer", "present": r"vmx: VT-x present"}
+SVM_NAMES = {"npf": "nested page fault", "hypercall": "VMMCALL", "io": "IOIO",
+             "quantum": "INTR", "present": r"svm: AMD-V present: NPT"}
+
+NO_VIRT = (r"^tern: no VT-x or AMD-V: CPUID\.1:ECX\.VMX\[bit 5\] = 0 and "
+           r"CPUID\.80000001H:ECX\.SVM\[bit 2\] = 0\b.*Bochs.*QEMU with an SVM CPU model.*KVM")
+# QEMU's default CPU (qemu64) offers SVM without nested paging.
+NO_NPT = r"^tern: svm: cannot run guests: this CPU's AMD-V lacks nested paging \(NPT\)$"
 
 
 def ram_mib_between(lo, hi):
@@ -65,26 +81,26 @@ def exit_count(console, guest, reason):
     return int(m.group(1)) if m else 0
 
 
-def toucher_faults_per_page(console):
-    """Demand paging backs 4 KiB pages: one EPT violation per touched page."""
+def toucher_faults_per_page(console, names=VMX_NAMES):
+    """Demand paging backs 4 KiB pages: one nested page fault per touched page."""
     m = re.search(r"^\[toucher\] touched (\d+) pages$", console, re.M)
     if not m:
         return "toucher did not report the pages it touched"
     touched = int(m.group(1))
     if touched < 16000:
         return "toucher touched only %d pages of 64 MiB" % touched
-    faults = exit_count(console, "toucher", "EPT violation")
+    faults = exit_count(console, "toucher", names["npf"])
     # The loader backs the image and boot information pages itself; every
     # other page costs exactly one violation (a few more for the stack etc.).
     if not touched <= faults <= touched + 16:
-        return "%d EPT violations for %d touched pages" % (faults, touched)
+        return "%d %ss for %d touched pages" % (faults, names["npf"], touched)
     m = re.search(r"^tern: guest toucher: .*; (\d+) pages backed$", console, re.M)
     if not m or not faults <= int(m.group(1)) <= faults + 16:
         return "pages backed (%s) does not match %d violations" % (m and m.group(1), faults)
     return None
 
 
-def spinners_interleave(console):
+def spinners_interleave(console, names=VMX_NAMES):
     """Two CPU-bound guests make progress side by side: preemption works."""
     order = re.findall(r"^\[(spin-a|spin-b)\] spin (\d)$", console, re.M)
     if len(order) != 10:
@@ -94,7 +110,7 @@ def spinners_interleave(console):
     if first_b > last_a:
         return "spin-b printed only after spin-a finished: no preemption"
     for g in ("spin-a", "spin-b"):
-        if exit_count(console, g, "preemption timer") < 2:
+        if exit_count(console, g, names["quantum"]) < 2:
             return "%s was not preempted twice or more" % g
     return None
 
@@ -108,17 +124,54 @@ def string_io_lines(console):
 G = "build/guests/"
 HELLO = G + "hello.elf name=hello mem=4M -- hello world"
 
-def broken_first_guest(name, crashtest, expect):
+def broken_first_guest(name, crashtest, expect, svm=False):
     """crashtest=<kind> breaks the first guest: its failure must be
-    reported with a VMCS dump and contained, the second guest runs."""
-    return dict(name=name, emu="bochs", mem="64M", end="failure", timeout=180,
+    reported with a VMCS (VMCB) dump and contained, the second guest runs."""
+    block = "VMCB" if svm else "VMCS"
+    case = dict(name=name, emu="bochs", mem="64M", end="failure", timeout=180,
                 options="crashtest=" + crashtest,
                 guests=[G + "hello.elf name=broken mem=4M", HELLO],
-                expect=[r"^VMCS of guest broken \(at 0x[0-9a-f]+\):$"] + expect +
+                expect=[r"^%s of guest broken \(at 0x[0-9a-f]+\):$" % block] + expect +
                        [r"^tern: guest hello exited status=1$"],
                 reject=[r"CRASH"],
                 last=r"^tern: all guests done: 1 exited, 1 stopped$",
                 checks=[frames_returned])
+    if svm:
+        case.update(emu="qemu", qemu_cpu=SVM_CPU, timeout=90, mem="128M")
+    return case
+
+
+# Words of a VMX case's patterns that name VMX mechanisms, and what the
+# SVM backend says instead.
+SVM_WORDS = [(VMX_NAMES[k], SVM_NAMES[k]) for k in ("npf", "hypercall", "io", "quantum", "present")]
+# Cases that are about VMX itself (its CPU models, its failure reports):
+# their SVM counterparts are written out below.
+VMX_ONLY = ("bochs-vmentry-", "bochs-ept-misconfig", "bochs-cpu-", "bochs-crash-page-fault")
+
+
+def svm_twin(case):
+    """The same guests and verdict on the SVM backend: QEMU TCG with an
+    SVM CPU model (nested paging, no NRIP save), where the exit status
+    gives the end state."""
+    twin = dict(case, name="svm-" + case["name"][len("bochs-"):], emu="qemu", qemu_cpu=SVM_CPU,
+                timeout=min(case.get("timeout", 120), 120))
+    if "svm_options" in case:
+        twin["options"] = case["svm_options"]
+    twin.pop("vmx_expect", None)
+    swap = _swap
+    for key in ("expect", "reject"):
+        if key in case:
+            twin[key] = [swap(p) for p in case[key]]
+    if "last" in case:
+        twin["last"] = swap(case["last"])
+    twin["checks"] = [SVM_CHECKS.get(c, c) for c in case.get("checks", [])]
+    return twin
+
+
+def _swap(pattern):
+    for a, b in SVM_WORDS:
+        pattern = pattern.replace(a, b)
+    return pattern
 
 
 BOOT_SUMMARY = [r"^tern: Tern hypervisor, loaded by GRUB", r"^tern: memory map: \d+ entries",
@@ -126,22 +179,24 @@ BOOT_SUMMARY = [r"^tern: Tern hypervisor, loaded by GRUB", r"^tern: memory map: 
 
 CASES = [
     dict(name="qemu-64M", emu="qemu", mem="64M", end="no-vmx", timeout=60,
-         expect=BOOT_SUMMARY, last=NO_VTX,
+         expect=BOOT_SUMMARY, last=NO_NPT,
          checks=[ram_mib_between(60, 64), free_frames_between(56, 63)]),
     dict(name="qemu-512M", emu="qemu", mem="512M", end="no-vmx", timeout=60,
-         expect=BOOT_SUMMARY, last=NO_VTX,
+         expect=BOOT_SUMMARY, last=NO_NPT,
          checks=[ram_mib_between(508, 512), free_frames_between(500, 511)]),
     dict(name="qemu-6G", emu="qemu", mem="6G", end="no-vmx", timeout=90,
-         expect=BOOT_SUMMARY, last=NO_VTX,
+         expect=BOOT_SUMMARY, last=NO_NPT,
          checks=[ram_mib_between(6136, 6144), free_frames_between(6100, 6143), highest_above_4g]),
     dict(name="qemu-bad-options", emu="qemu", mem="64M", end="no-vmx", timeout=60,
          options="loglevel=loud frobnicate=1 quantum=0",
          expect=[r"^tern: option loglevel: expected none, error, warn, info, debug or 0-4; ignored",
                  r"^tern: option frobnicate: unknown option; ignored",
                  r"^tern: option quantum: expected a time slice in milliseconds"] + BOOT_SUMMARY,
-         last=NO_VTX),
+         last=NO_NPT),
     dict(name="qemu-loglevel-error", emu="qemu", mem="64M", end="no-vmx", timeout=60,
-         options="loglevel=error", reject=[r"^tern: memory map", r"^tern: RAM:"], last=NO_VTX),
+         options="loglevel=error", reject=[r"^tern: memory map", r"^tern: RAM:"], last=NO_NPT),
+    dict(name="qemu-no-virtualization", emu="qemu", mem="64M", end="no-vmx", timeout=60,
+         qemu_cpu="qemu64,-svm", guests=[HELLO], expect=BOOT_SUMMARY, last=NO_VIRT),
     dict(name="crash-page-fault", emu="qemu", mem="64M", end="panic", timeout=60,
          options="crashtest=pf",
          expect=[r"^tern: CRASH: CPU exception 14 \(#PF page fault\) in the hypervisor",
@@ -172,7 +227,9 @@ CASES = [
                  r"^tern: guest platform: \d+ exits, CPUID \d+, VMCALL \d+, I/O instruction \d+",
                  r"^\[cpustate\] cpustate: all \d+ checks passed$",
                  r"^tern: guest cpustate exited status=1$",
-                 r"^tern: guest cpustate: \d+ exits, .*CR access \d+, .*XSETBV \d+"],
+                 r"^tern: guest cpustate: \d+ exits, .*CR access \d+"],
+         # QEMU 7.2's SVM does not intercept XSETBV (it runs natively there).
+         vmx_expect=[r"^tern: guest cpustate: \d+ exits, .*CR access \d+, .*XSETBV \d+"],
          reject=[r"FAIL", r"stopped:"],
          last=r"^tern: all guests done: 3 exited, 0 stopped$",
          checks=[frames_returned, string_io_lines]),
@@ -201,7 +258,7 @@ CASES = [
          last=r"^tern: all guests done: 1 exited, 0 stopped$",
          checks=[frames_returned, toucher_faults_per_page]),
     dict(name="bochs-preemption", emu="bochs", mem="64M", end="success", timeout=180,
-         options="quantum=5",
+         options="quantum=5", svm_options="quantum=1",   # QEMU runs the spinners faster
          guests=[G + "spinner.elf name=spin-a mem=4M", G + "spinner.elf name=spin-b mem=4M"],
          expect=[r"^tern: guest spin-a exited status=1$", r"^tern: guest spin-b exited status=1$"],
          last=r"^tern: all guests done: 2 exited, 0 stopped$",
@@ -256,6 +313,37 @@ CASES = [
          last=r"^tern: all guests done: 0 exited, 0 stopped$",
          checks=[ram_mib_between(508, 512), free_frames_between(500, 511)]),
     dict(name="bochs-crash-page-fault", emu="bochs", mem="64M", end="panic", timeout=180,
+         options="crashtest=pf",
+         expect=[r"^tern: CRASH: CPU exception 14 \(#PF page fault\)",
+                 r"^RIP=ffffffff8[0-9a-f]{7} crash_page_fault\+0x"],
+         last=r"^tern: CRASH: powering off$"),
+]
+
+SVM_CHECKS = {
+    toucher_faults_per_page: lambda c: toucher_faults_per_page(c, SVM_NAMES),
+    spinners_interleave: lambda c: spinners_interleave(c, SVM_NAMES),
+}
+
+CASES += [svm_twin(c) for c in CASES
+          if c["emu"] == "bochs" and not c["name"].startswith(VMX_ONLY)]
+
+CASES += [
+    broken_first_guest("svm-vmentry-guest-state", "vmentry", [
+        r"^tern: svm: VMRUN of guest broken failed: VMEXIT_INVALID \(EFER\.SVME is zero\)$",
+        r"^    st->efer +0x0000000000000000$",
+        r"^    c->exit_code +0x0*ffffffff(ffffffff)?$",
+        r"^tern: guest broken stopped: VM entry failed: VMRUN refused the VMCB \(VMEXIT_INVALID: EFER\.SVME is zero\)$"],
+        svm=True),
+    broken_first_guest("svm-vmentry-control", "vmcontrol", [
+        r"^tern: svm: VMRUN of guest broken failed: VMEXIT_INVALID \(the ASID is 0, which is the host's\)$",
+        r"^    c->asid +0x0000000000000000$",
+        r"^tern: guest broken stopped: VM entry failed: VMRUN refused the VMCB \(VMEXIT_INVALID: the ASID is 0"],
+        svm=True),
+    broken_first_guest("svm-npt-misconfig", "eptmisconfig", [
+        r"^    c->exit_code +0x0000000000000400$",
+        r"^tern: guest broken stopped: nested page fault \(reserved bit\) at gpa=0x[0-9a-f]+ \(a hypervisor bug; VMCB dumped above\)$"],
+        svm=True),
+    dict(name="svm-crash-page-fault", emu="qemu", qemu_cpu=SVM_CPU, mem="64M", end="panic", timeout=60,
          options="crashtest=pf",
          expect=[r"^tern: CRASH: CPU exception 14 \(#PF page fault\)",
                  r"^RIP=ffffffff8[0-9a-f]{7} crash_page_fault\+0x"],

@@ -81,7 +81,7 @@ def judge(case, status, console, log):
         if "soft power off" not in log and "Shutdown" not in log:
             return "Bochs ended without an ACPI power-off (exit %s)" % status
     lines = [l for l in console.split("\n") if l.strip()]
-    for pattern in case.get("expect", []):
+    for pattern in case.get("expect", []) + case.get("vmx_expect", []):
         if not re.search(pattern, console, re.M):
             return "console lacks /%s/" % pattern
     for pattern in case.get("reject", []):

@@ -4,6 +4,7 @@
 #include "core/log.h"
 #include "guest/gva.h"
 #include "guest/vm.h"
+#include "svm/check.h"
 #include "svm/decode.h"
 #include "svm/svm_exit.h"
 #include "svm/svm_vcpu.h"
@@ -134,13 +135,17 @@ static bool advance_rip(struct vcpu *v, const struct vexit *e)
 	return true;
 }
 
-/* VMRUN refused the guest state (15.5.1: the consistency checks). */
+/* VMRUN refused the VMCB: name the consistency check (15.5.1) it broke,
+ * as far as svm/check.c knows them. */
 static void entry_failed(struct vcpu *v)
 {
-	pr_err("svm: VMRUN of guest %s failed: VMEXIT_INVALID (a VMCB consistency check of "
-	       "APM Vol. 2 15.5.1 failed)", v->vm->name);
+	const char *why = vmcb_check(to_svm(v)->vmcb);
+
+	if (!why)
+		why = "none of the checks of APM Vol. 2 15.5.1 that Tern knows";
+	pr_err("svm: VMRUN of guest %s failed: VMEXIT_INVALID (%s)", v->vm->name, why);
 	vmcb_dump(v);
-	vm_stop(v->vm, "VM entry failed: VMRUN refused the VMCB (VMEXIT_INVALID)");
+	vm_stop(v->vm, "VM entry failed: VMRUN refused the VMCB (VMEXIT_INVALID: %s)", why);
 }
 
 int svm_exit_dispatch(struct vcpu *v)

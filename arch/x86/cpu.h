@@ -62,6 +62,13 @@ DEFINE_DR_ACCESS(6)
 #undef DEFINE_DR_ACCESS
 
 /* XCR0 (needs CR4.OSXSAVE). */
+static inline uint64_t xgetbv0(void)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+	return ((uint64_t)hi << 32) | lo;
+}
+
 static inline void xsetbv0(uint64_t v)
 {
 	__asm__ volatile("xsetbv" : : "c"(0), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
