@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Instructions the hypervisor executes for one VM exit, counted by Bochs.
-# Usage: exitcost.sh   (after `make all guests`)
+# Usage: exitcost.sh [vmx|svm]   (after `make all guests`)
 #
 # For each exiting instruction of the bench guest (guest/tests/bench.c)
 # Bochs' debugger stops at that guest instruction (a linear breakpoint:
-# only the guest has anything mapped that low), then at vmx_exit_stub
-# (the exit arrives) and at the stub's VMRESUME, printing Bochs' tick
-# count ("ptime": one tick per instruction executed) at both.  The
-# difference plus one (the VMRESUME) is the hypervisor's instruction
-# count for exactly that exit; the average over SAMPLES (16) consecutive
-# exits is printed as "NAME INSTRUCTIONS".
+# only the guest has anything mapped that low), then where the exit
+# arrives and where the guest is entered again, printing Bochs' tick
+# count ("ptime": one tick per instruction executed) at both:
+#   vmx (corei7_skylake_x): vmx_exit_stub, and the stub's VMRESUME;
+#   svm (ryzen): the instruction after VMRUN in svm_vmrun, and the VMRUN.
+# The difference plus one (the VMRESUME or VMRUN) is the hypervisor's
+# instruction count for exactly that exit; the average over SAMPLES (16)
+# consecutive exits is printed as "NAME INSTRUCTIONS".
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
 SAMPLES=${SAMPLES:-16}
@@ -18,10 +20,29 @@ guest=build/guests/bench.elf
 work=$(mktemp -d)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT; [ -n "${KEEP:-}" ] && echo "work: $work" >&2
 
+backend=${1:-vmx}
 sym() { nm "$tern" | awk -v s="$1" '$3 == s { print "0x" $1 }'; }
-stub=$(sym vmx_exit_stub)
-enter=$(sym vmx_enter)
-resume=0x$(objdump -d --no-show-raw-insn "$tern" | awk '/<vmx_exit_stub>:/ { f = 1 } f && /vmresume/ { sub(":", "", $1); print $1; exit }')
+# The address of the first instruction matching $2 in function $1, or
+# (with $3 = next) of the instruction after it.
+insn_in() {
+	objdump -d --no-show-raw-insn "$tern" | awk -v fn="<$1>:" -v pat="$2" -v nxt="${3:-}" '
+		$2 == fn { f = 1; next } /^$/ { f = 0 }
+		f && take { sub(":", "", $1); print "0x" $1; exit }
+		f && $0 ~ pat { if (nxt) { take = 1; next } sub(":", "", $1); print "0x" $1; exit }'
+}
+if [ "$backend" = svm ]; then
+	cpu=ryzen
+	enter=$(sym svm_vmrun)
+	stub=$(insn_in svm_vmrun '\tvmrun' next)
+	resume=$(insn_in svm_vmrun '\tvmrun')
+	hypercall=vmmcall
+else
+	cpu=corei7_skylake_x
+	enter=$(sym vmx_enter)
+	stub=$(sym vmx_exit_stub)
+	resume=$(insn_in vmx_exit_stub '\tvmresume')
+	hypercall=vmcall
+fi
 # The guest instruction in the function that measures it.
 guest_insn() {
 	objdump -d --no-show-raw-insn "$guest" | awk -v fn="<$1>:" -v pat="$2" '
@@ -46,7 +67,7 @@ measure() {
 megs: 128
 romimage: file=/usr/share/bochs/BIOS-bochs-latest
 vgaromimage: file=/usr/share/vgabios/vgabios.bin
-cpu: model=corei7_skylake_x, count=1, ips=50000000, reset_on_triple_fault=0
+cpu: model=$cpu, count=1, ips=50000000, reset_on_triple_fault=0
 clock: sync=none, time0=1
 ata0-master: type=cdrom, path="$work/bench.iso", status=inserted
 boot: cdrom
@@ -64,7 +85,7 @@ RC
 		}' "$work/out"
 }
 measure cpuid "$(guest_insn loop_cpuid 'cpuid')"
-measure vmcall "$(guest_insn loop_vmcall 'vmcall')"
+measure vmcall "$(guest_insn loop_$hypercall "$hypercall")"
 measure pio "$(guest_insn loop_pio '\tin ')"
 # touch_pages() is inlined into main: its load is "mov (%eax),%cl".
 measure ept_first_touch "$(guest_insn main 'mov +\\(%eax\\),%cl')"
