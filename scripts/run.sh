@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Boot an ISO: scripts/run.sh ISO [qemu|kvm|bochs]
 # Without a choice: KVM (-enable-kvm -cpu host) when /dev/kvm is usable
-# and the CPU has VMX, otherwise Bochs.  The serial console is this
-# terminal (stdout).  Extra settings from the environment:
+# and the CPU has VMX or SVM, otherwise Bochs.  qemu is QEMU's TCG with
+# an AMD CPU model that has SVM and nested paging (EPYC): Tern runs its
+# guests there on the SVM backend.  The serial console is this terminal
+# (stdout).  Extra settings from the environment:
 #   MEM=64M      guest RAM of the emulated machine
 #   SERIAL=FILE  write the console to FILE instead
-#   CPU=model    Bochs CPU model (default corei7_skylake_x)
+#   CPU=model    Bochs CPU model (default corei7_skylake_x, VMX; ryzen has SVM)
 #   IPS=n        Bochs instructions per emulated second
-#   QEMU_CPU=m   QEMU CPU model (TCG only; default QEMU's own)
+#   QEMU_CPU=m   QEMU CPU model (TCG only; default EPYC)
 set -euo pipefail
 iso=$1
 emu=${2:-}
@@ -15,7 +17,7 @@ mem=${MEM:-256M}
 here=$(dirname "$(readlink -f "$0")")
 
 have_kvm() {
-	[ -r /dev/kvm ] && [ -w /dev/kvm ] && grep -qw vmx /proc/cpuinfo
+	[ -r /dev/kvm ] && [ -w /dev/kvm ] && grep -qwE 'vmx|svm' /proc/cpuinfo
 }
 if [ -z "$emu" ]; then
 	if have_kvm; then emu=kvm; else emu=bochs; fi
@@ -29,9 +31,9 @@ serial_arg() {
 
 case "$emu" in
 qemu)
-	exec qemu-system-x86_64 ${QEMU_CPU:+-cpu "$QEMU_CPU"} "${qemu_args[@]}" -serial "$(serial_arg)" ;;
+	exec qemu-system-x86_64 -cpu "${QEMU_CPU:-EPYC}" "${qemu_args[@]}" -serial "$(serial_arg)" ;;
 kvm)
-	have_kvm || { echo "run: /dev/kvm is not usable or the CPU has no VMX" >&2; exit 1; }
+	have_kvm || { echo "run: /dev/kvm is not usable or the CPU has neither VMX nor SVM" >&2; exit 1; }
 	exec qemu-system-x86_64 -enable-kvm -cpu host "${qemu_args[@]}" -serial "$(serial_arg)" ;;
 bochs)
 	exec "$here/bochs.sh" "$iso" ;;
