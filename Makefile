@@ -42,6 +42,8 @@ TEST_DEPS_devices   := guest/portbus.c guest/dev_uart.c guest/dev_fwcfg.c guest/
 TEST_DEPS_gva       := guest/gva.c
 TEST_DEPS_vmxcaps   := vmx/caps_adjust.c
 TEST_DEPS_insn      := virt/insn.c
+TEST_DEPS_vmxdecode := vmx/decode.c vmx/ept.c mm/pagetable.c
+TEST_DEPS_svmdecode := svm/decode.c svm/check.c svm/npt.c mm/pagetable.c
 TESTS   := $(patsubst tests/test_%.c,%,$(wildcard tests/test_*.c))
 TEST_BINS := $(addprefix $(BUILD)/tests/test_,$(TESTS))
 
@@ -92,7 +94,10 @@ run: deps iso
 	@scripts/run.sh $(BUILD)/tern.iso $(EMU); \
 	echo "run: the machine is off (emulator exit status $$?); the console above says how it went"
 
-$(BUILD)/tests/test_%: tests/test_%.c tests/test.h $$(TEST_DEPS_$$*)
+# Every header counts (a test compiles several sources at once, so
+# gcc's per-object dependency files cannot say which).
+HEADERS := $(wildcard */*.h */*/*.h)
+$(BUILD)/tests/test_%: tests/test_%.c tests/test.h $$(TEST_DEPS_$$*) $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(HCFLAGS) $(TEST_CFLAGS_$*) $< $(TEST_DEPS_$*) -o $@
 

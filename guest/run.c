@@ -135,8 +135,23 @@ static void create_guest(const struct mb2_module *m, unsigned i, unsigned *stopp
 	vm_count++;
 }
 
+/* FXSAVE/XSAVE for guests: the hypervisor itself never touches the FPU
+ * (-mgeneral-regs-only), but it saves and restores guest FPU state when
+ * it switches between guests (CR4.OSFXSR, or FXSAVE leaves out the XMM
+ * registers), and emulating XSETBV needs CR4.OSXSAVE in root mode. */
+static void enable_fpu_features(void)
+{
+	uint64_t cr4 = read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT;
+
+	if (cpuid(1, 0).ecx & (1u << 26))   /* CPUID.1:ECX.XSAVE */
+		cr4 |= CR4_OSXSAVE;
+	write_cr4(cr4);
+	write_cr0((read_cr0() | CR0_MP | CR0_NE) & ~(CR0_EM | CR0_TS));
+}
+
 static int setup_backend(void)
 {
+	enable_fpu_features();
 	pr_info("TSC: %llu kHz", (unsigned long long)tsc_calibrate());
 	return backend->init();
 }

@@ -168,6 +168,18 @@ def svm_twin(case):
     return twin
 
 
+def bochs_svm_twin(case):
+    """The same on Bochs' AMD model (ryzen), which unlike QEMU has NRIP
+    save, flush by ASID and an XSETBV intercept: the other SVM paths."""
+    twin = svm_twin(case)
+    twin.update(name="bochs-ryzen-" + case["name"][len("bochs-"):], emu="bochs", cpu="ryzen",
+                timeout=case.get("timeout", 180))
+    del twin["qemu_cpu"]
+    if "vmx_expect" in case:
+        twin["expect"] = twin["expect"] + [_swap(p) for p in case["vmx_expect"]]
+    return twin
+
+
 def _swap(pattern):
     for a, b in SVM_WORDS:
         pattern = pattern.replace(a, b)
@@ -326,6 +338,12 @@ SVM_CHECKS = {
 
 CASES += [svm_twin(c) for c in CASES
           if c["emu"] == "bochs" and not c["name"].startswith(VMX_ONLY)]
+# Bochs 2.7's SVM falls short in two ways the other cases would trip on:
+# a guest triple fault is a Bochs panic instead of a SHUTDOWN exit, and a
+# host interrupt does not exit a guest that runs with RFLAGS.IF = 0 (it
+# ignores V_INTR_MASKING there), so the quantum cannot end such a guest.
+# QEMU and hardware do both; the hostile and preemption cases run there.
+CASES += [bochs_svm_twin(c) for c in CASES if c["name"] == "bochs-guests-good"]
 
 CASES += [
     broken_first_guest("svm-vmentry-guest-state", "vmentry", [

@@ -50,6 +50,7 @@ static void svm_load(struct vcpu *v)
 
 	if (backend->features & BACKEND_RDTSCP)
 		wrmsr(IA32_TSC_AUX, s->tsc_aux);
+	write_cr2(s->vmcb->save.cr2);   /* for Bochs 2.7: see svm_set() */
 	write_dr0(s->dr[0]);
 	write_dr1(s->dr[1]);
 	write_dr2(s->dr[2]);
@@ -130,6 +131,11 @@ static void svm_set(struct vcpu *v, enum vreg r, uint64_t value)
 	dirty(v, clean_bit(r));
 	if (f)
 		*f = value;
+	/* VMRUN loads CR2 from the VMCB (APM Vol. 2 15.5.1); Bochs 2.7 does
+	 * not, and leaves the guest the CPU's CR2.  The hypervisor takes no
+	 * page fault before the next VMRUN, so the real CR2 can carry it too. */
+	if (r == VREG_CR2)
+		write_cr2(value);
 	else if (r == VREG_EFER)
 		b->save.efer = value | EFER_SVME;
 	else if (r == VREG_TSC_OFFSET)

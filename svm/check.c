@@ -10,8 +10,10 @@
 #define CR0_PG (1ull << 31)
 #define CR4_PAE (1ull << 5)
 #define EFER_LME (1ull << 8)
-/* EFER bits that must be zero: 1-7, 9, and 16-63 (APM Vol. 2 3.1.7). */
-#define EFER_MBZ (0xFEull | (1ull << 9) | ~0xFFFFull)
+/* EFER bits that must be zero: 1-7, 9, 16, 19 and 22-63 (APM Vol. 2
+ * 3.1.7; 17 MCOMMIT, 18 INTWB, 20 UAIE and 21 AIBRSE are defined on newer
+ * CPUs). */
+#define EFER_MBZ (0xFEull | (1ull << 9) | (1ull << 16) | (1ull << 19) | ~0x3FFFFFull)
 
 static bool event_valid(uint32_t inj)
 {

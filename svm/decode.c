@@ -7,6 +7,10 @@
 #include "svm/vmcb.h"
 #include "virt/insn.h"
 
+/* #DF, #TS, #NP, #SS, #GP, #PF, #AC, #CP, #VC, #SX push an error code. */
+#define EXC_WITH_ERROR_CODE ((1u << 8) | (0x1Fu << 10) | (1u << 17) | (1u << 21) | (1u << 29) | \
+			     (1u << 30))
+
 static enum vexit_kind kind_of(uint64_t code, uint64_t info1)
 {
 	/* VMEXIT_INVALID is -1 in the 64-bit EXITCODE; some implementations
@@ -59,6 +63,10 @@ void svm_decode_event(struct vevent *ev, uint32_t info, uint32_t error)
 	 * again: rIP still points at the INTn, which runs again (15.7.2). */
 	if (ev->type == VEVENT_SW_INTR)
 		ev->valid = false;
+	/* INT3 and INTO are reported as exceptions (type 3); they too run
+	 * again rather than being injected (KVM does the same). */
+	if (ev->type == VEVENT_HW_EXCEPTION && (ev->vector == 3 || ev->vector == 4))
+		ev->valid = false;
 }
 
 /* IOIO EXITINFO1 (15.10.2, Figure 15-2). */
@@ -107,7 +115,8 @@ void svm_decode_exit(struct vexit *e, const struct svm_exit_info *x)
 		break;
 	case VEXIT_EXCEPTION:
 		e->exc.vector = (uint8_t)(x->code - SVM_EXIT_EXCP_BASE);
-		e->exc.has_error = true;
+		/* EXITINFO1 holds an error code for those that push one (15.12). */
+		e->exc.has_error = (1u << e->exc.vector) & EXC_WITH_ERROR_CODE;
 		e->exc.error = (uint32_t)x->info1;
 		break;
 	default:

@@ -30,22 +30,8 @@ uint64_t vmx_guest_cr4(uint64_t shadow)
 	return fix_bits(shadow, vmx_caps.cr4_fixed0, vmx_caps.cr4_fixed1);
 }
 
-/* FXSAVE/XSAVE for guests: the hypervisor itself never touches the FPU
- * (-mgeneral-regs-only), but it saves and restores guest FPU state when
- * it switches between guests, and XSETBV needs CR4.OSXSAVE in root mode. */
-static void enable_fpu_features(void)
-{
-	uint64_t cr4 = read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT;
-
-	if (cpuid(1, 0).ecx & (1u << 26))   /* CPUID.1:ECX.XSAVE */
-		cr4 |= CR4_OSXSAVE;
-	write_cr4(cr4);
-	write_cr0((read_cr0() | CR0_MP | CR0_NE) & ~(CR0_EM | CR0_TS));
-}
-
 int vmx_init(void)
 {
-	enable_fpu_features();
 	write_cr0(fix_bits(read_cr0(), vmx_caps.cr0_fixed0, vmx_caps.cr0_fixed1));
 	write_cr4(fix_bits(read_cr4() | CR4_VMXE, vmx_caps.cr4_fixed0, vmx_caps.cr4_fixed1));
 
