@@ -54,6 +54,7 @@ int gmem_init(struct guest_memory *m, const struct stage2 *s2, uint64_t ram_size
 	committed += promise(ram_size);
 	m->ram_size = ram_size;
 	m->s2 = s2;
+	m->leaf_ram = s2->format->leaf_ram;
 	m->table_mem = (struct pt_mem){ table_alloc, table_free, table_ptr, m };
 	/* 4 KiB leaves only: demand paging backs exactly what is touched,
 	 * one EPT violation per page (docs/memory.md). */
@@ -80,7 +81,7 @@ static HOT_PATH uint8_t *backed_page(struct guest_memory *m, uint64_t gpa, enum 
 	}
 	/* Not-present -> present needs no INVEPT (SDM Vol. 3C 29.4.3.1:
 	 * no translations are cached for not-present entries). */
-	if (pt_map_page(&m->table, gpa, hpa, 1, m->s2->leaf_rwx)) {
+	if (pt_map_page(&m->table, gpa, hpa, 1, m->leaf_ram)) {
 		frame_free(&frames, hpa, 0);
 		*why = GMEM_NO_MEMORY;
 		return NULL;
@@ -155,7 +156,7 @@ void gmem_destroy(struct guest_memory *m)
 	if (!m->table.root)
 		return;
 	/* Flush first: the frames go to other guests next. */
-	m->s2->flush(&m->table);
+	gmem_invalidate(m);
 	pt_for_each_leaf(&m->table, free_leaf, m);
 	pt_destroy(&m->table);
 }

@@ -1,8 +1,11 @@
 /*
- * Guest memory policy (DESIGN.md sections 1-2): guest-physical RAM
+ * A guest's memory space (DESIGN.md sections 1-2): guest-physical RAM
  * [0, ram_size) is backed on first touch, one zeroed 4 KiB frame per
- * EPT violation; nothing else is mapped.  The second-stage table format
- * (EPT today, NPT or shadow paging later) is behind struct stage2.
+ * nested page fault; nothing else is mapped.  The second stage is a
+ * page table in a format given as data (mm/formats.h: EPT or NPT) plus
+ * the backend's way of dropping cached translations (struct stage2).
+ * The interface: gmem_fault() backs a page, gmem_root() is what the
+ * hardware loads, gmem_invalidate() drops cached translations.
  */
 #ifndef TERN_GUEST_MEMORY_H
 #define TERN_GUEST_MEMORY_H
@@ -13,17 +16,18 @@
 
 #include "mm/pagetable.h"
 
-/* A second-stage translation backend. */
+/* A second-stage translation: its entries' format, and how the CPU
+ * drops translations it cached from such a table (INVEPT; for NPT the
+ * ASID flush at the next VMRUN). */
 struct stage2 {
 	const struct pt_format *format;
-	uint64_t leaf_rwx;           /* leaf flags for RAM: read/write/execute, WB */
-	/* Drop cached translations of this table (after removing mappings). */
 	void (*flush)(const struct pagetable *pt);
 };
 
 struct guest_memory {
 	uint64_t ram_size;
 	const struct stage2 *s2;
+	uint64_t leaf_ram;           /* s2->format->leaf_ram, one load nearer the fault path */
 	struct pagetable table;
 	struct pt_mem table_mem;
 	uint64_t ram_frames;         /* 4 KiB frames backing guest RAM */
@@ -52,5 +56,19 @@ int gmem_write(struct guest_memory *m, uint64_t gpa, const void *src, size_t len
 int gmem_read(struct guest_memory *m, uint64_t gpa, void *dst, size_t len);
 /* Return every frame (RAM and tables) to the allocator. */
 void gmem_destroy(struct guest_memory *m);
+
+/* What the hardware loads as the second stage's root: the EPT pointer
+ * (with its memory type and walk length) or N_CR3. */
+static inline uint64_t gmem_root(const struct guest_memory *m)
+{
+	return m->table.root | m->s2->format->root_flags;
+}
+
+/* Drop the translations the CPU cached from this space (after a
+ * mapping was removed or made stricter). */
+static inline void gmem_invalidate(const struct guest_memory *m)
+{
+	m->s2->flush(&m->table);
+}
 
 #endif

@@ -2,12 +2,9 @@
 #include "mm/paging.h"
 #include "arch/x86/cpu.h"
 #include "core/panic.h"
+#include "mm/formats.h"
 #include "mm/pagetable.h"
 
-/* x86-64 paging entry bits (SDM Vol. 3A 4.5, Table 4-15 ff.). */
-#define PTE_P   (1ull << 0)
-#define PTE_W   (1ull << 1)
-#define PTE_NX  (1ull << 63)
 
 uint64_t phys_map_offset;
 
@@ -16,10 +13,6 @@ static uint64_t root;
 
 extern uint64_t boot_pdpt_high[];   /* boot/entry.asm's kernel mapping */
 
-static const struct pt_format x86_format = {
-	.present_mask = PTE_P,
-	.table_flags = PTE_P | PTE_W,
-};
 
 /* Tables come from the frame allocator, below 4 GiB: until the switch
  * they are reached through the boot identity map, which covers 4 GiB.
@@ -74,7 +67,7 @@ void paging_init(uint64_t max_phys, struct frame_alloc *fa)
 	/* Below 4 GiB RAM and MMIO holes share GiBs, and a large page that
 	 * spans different MTRR memory types is undefined (SDM Vol. 3A
 	 * 12.11.9): 2 MiB pages there, 1 GiB pages (if any) above. */
-	if (pt_create(&pt, &x86_format, &mem, 2) ||
+	if (pt_create(&pt, &host_format, &mem, 2) ||
 	    pt_map(&pt, DIRECT_MAP_BASE, 0, LOW_4G, flags))
 		panic("paging: no memory below 4 GiB for the direct map's page tables");
 	pt.max_leaf_level = cpu_has_1g_pages() ? 3 : 2;

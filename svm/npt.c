@@ -1,17 +1,6 @@
-/* The nested page table format (APM Vol. 2 15.25 "Nested Paging"): an
- * ordinary x86-64 4-level page table over guest-physical addresses, as
- * a guest/memory.h stage-2 backend.  Every nested access counts as a
- * user access (15.25.5), so every entry grants U/S. */
+/* Nested page tables (APM Vol. 2 15.25 "Nested Paging") as a
+ * guest/memory.h stage 2: the entries are mm/formats.h's npt_format. */
 #include "svm/npt.h"
-
-#define NPT_P  (1ull << 0)
-#define NPT_RW (1ull << 1)
-#define NPT_US (1ull << 2)
-
-static const struct pt_format npt_format = {
-	.present_mask = NPT_P,
-	.table_flags = NPT_P | NPT_RW | NPT_US,
-};
 
 /* Frames leave a guest only when it is destroyed; its ASID is flushed
  * at the next VMRUN that uses it (TLB_CONTROL, svm/vmcb.c), before any
@@ -21,11 +10,8 @@ static void npt_flush(const struct pagetable *pt)
 	(void)pt;
 }
 
-/* PAT index 0 (PWT = PCD = PAT = 0): write-back under the host's PAT,
- * combined with the guest's own PAT as the CPU does (15.25.8). */
 const struct stage2 npt_stage2 = {
 	.format = &npt_format,
-	.leaf_rwx = NPT_P | NPT_RW | NPT_US,
 	.flush = npt_flush,
 };
 
@@ -41,10 +27,10 @@ int npt_sabotage(struct guest_memory *m, uint64_t gpa, unsigned phys_bits, uint6
 	if (phys_bits >= 52 || !pt_translate(&m->table, gpa, hpa, &flags, &level) || level != 1)
 		return -1;
 	*hpa &= ~0xFFFull;
-	return pt_map_page(&m->table, gpa & ~0xFFFull, *hpa | (1ull << 51), 1, npt_stage2.leaf_rwx);
+	return pt_map_page(&m->table, gpa & ~0xFFFull, *hpa | (1ull << 51), 1, npt_format.leaf_ram);
 }
 
 void npt_restore(struct guest_memory *m, uint64_t gpa, uint64_t hpa)
 {
-	pt_map_page(&m->table, gpa & ~0xFFFull, hpa, 1, npt_stage2.leaf_rwx);
+	pt_map_page(&m->table, gpa & ~0xFFFull, hpa, 1, npt_format.leaf_ram);
 }

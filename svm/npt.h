@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "guest/memory.h"
+#include "mm/formats.h"
 
 extern const struct stage2 npt_stage2;
 

@@ -45,7 +45,7 @@ static void write_control(struct vcpu *v, struct vmcb_control *c)
 	 * interrupts exit the guest (15.21.1). */
 	c->int_ctl = V_INTR_MASKING;
 	c->nested_ctl = NP_ENABLE;
-	c->n_cr3 = v->vm->mem.table.root;
+	c->n_cr3 = gmem_root(&v->vm->mem);
 	c->vmcb_clean = 0;
 }
 

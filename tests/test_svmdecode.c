@@ -655,7 +655,7 @@ TEST(npt_entries_user_rw_wb)
 	fake_reset();
 	CHECK(pt_create(&pt, npt_stage2.format, &fake_mem, 1) == 0);
 	for (size_t i = 0; i < sizeof gpas / sizeof gpas[0]; i++)
-		CHECK(pt_map_page(&pt, gpas[i], 0x10000000ull + i * 0x1000, 1, npt_stage2.leaf_rwx) == 0);
+		CHECK(pt_map_page(&pt, gpas[i], 0x10000000ull + i * 0x1000, 1, npt_stage2.format->leaf_ram) == 0);
 	for (size_t i = 0; i < sizeof gpas / sizeof gpas[0]; i++) {
 		uint64_t e[4], pa, flags;
 		int level;
@@ -684,7 +684,7 @@ TEST(npt_large_leaf_wb)
 
 	fake_reset();
 	CHECK(pt_create(&pt, npt_stage2.format, &fake_mem, 2) == 0);
-	CHECK(pt_map_page(&pt, 0x40200000ull, 0x80000000ull, 2, npt_stage2.leaf_rwx) == 0);
+	CHECK(pt_map_page(&pt, 0x40200000ull, 0x80000000ull, 2, npt_stage2.format->leaf_ram) == 0);
 	CHECK(walk(&pt, 0x40200000ull, 2, e));
 	for (int l = 0; l < 2; l++) {
 		CHECK((e[l] & (P | RW | US)) == (P | RW | US));

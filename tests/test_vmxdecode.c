@@ -413,7 +413,7 @@ TEST(ept_entries_grant_rwx_and_wb)
 	fake_reset();
 	CHECK(pt_create(&pt, ept_stage2.format, &fake_mem, 1) == 0);
 	for (size_t i = 0; i < sizeof gpas / sizeof gpas[0]; i++)
-		CHECK(pt_map_page(&pt, gpas[i], 0x10000000ull + i * 0x1000, 1, ept_stage2.leaf_rwx) == 0);
+		CHECK(pt_map_page(&pt, gpas[i], 0x10000000ull + i * 0x1000, 1, ept_stage2.format->leaf_ram) == 0);
 	for (size_t i = 0; i < sizeof gpas / sizeof gpas[0]; i++) {
 		uint64_t e[4], pa, flags;
 		int level;
@@ -439,7 +439,8 @@ TEST(ept_entries_grant_rwx_and_wb)
 TEST(ept_pointer_wb_walk_length_4)
 {
 	struct pagetable pt = { .root = 0x123456000ull };
-	uint64_t eptp = ept_pointer(&pt);
+	struct guest_memory m = { .s2 = &ept_stage2, .table = pt };
+	uint64_t eptp = gmem_root(&m);
 	CHECK((eptp & 7) == 6);                    /* bits 2:0: WB */
 	CHECK(((eptp >> 3) & 7) == 3);             /* bits 5:3: walk length - 1 */
 	CHECK((eptp & PT_ADDR_MASK) == 0x123456000ull);

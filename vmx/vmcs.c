@@ -122,7 +122,7 @@ static int write_controls(struct vcpu *v)
 		{ IO_BITMAP_B, io_bitmaps + 4096 },
 		{ MSR_BITMAP, msr_bitmap },
 		{ TSC_OFFSET, 0 },
-		{ EPT_POINTER, ept_pointer(&v->vm->mem.table) },
+		{ EPT_POINTER, gmem_root(&v->vm->mem) },
 		{ VIRTUAL_PROCESSOR_ID, to_vmx(v)->vpid },
 		{ CR0_GUEST_HOST_MASK, cr0_mask() },
 		{ CR4_GUEST_HOST_MASK, cr4_mask() },
