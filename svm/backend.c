@@ -231,8 +231,12 @@ static int svm_probe_all(void)
 {
 	int rc = svm_probe();
 
-	if (rc == 0 && (cpuid(0x80000001, 0).edx & (1u << 27)))   /* RDTSCP runs natively */
-		svm_backend.features |= BACKEND_RDTSCP | BACKEND_INVPCID;
+	/* Neither is intercepted: the guest may use them where the CPU has
+	 * them (CPUID passes the host's bits through). */
+	if (rc == 0 && (cpuid(0x80000001, 0).edx & (1u << 27)))
+		svm_backend.features |= BACKEND_RDTSCP;
+	if (rc == 0)
+		svm_backend.features |= BACKEND_INVPCID;
 	return rc;
 }
 
@@ -265,10 +269,11 @@ static void svm_vcpu_destroy(struct vcpu *v)
 /* One quantum: a one-shot host LAPIC timer ends it through the INTR
  * intercept (SVM has no preemption timer).  Exits that only resume go
  * straight back in. */
-static void svm_run(struct vcpu *v)
+static HOT_PATH void svm_run(struct vcpu *v)
 {
 	struct svm_vcpu *s = to_svm(v);
 	struct vmcb *b = s->vmcb;
+	uint64_t host_vmcb = svm_host_vmcb_pa();
 
 	/* Another VMCB ran since: nothing of this one is cached (15.15.1). */
 	if (last_run != v || !svm_caps.vmcb_clean)
@@ -278,7 +283,7 @@ static void svm_run(struct vcpu *v)
 	lapic_timer_oneshot(options.quantum_us);
 	do {
 		b->save.rax = v->gpr[GPR_RAX];
-		svm_vmrun(v, s->vmcb_pa, svm_host_vmcb_pa());
+		svm_vmrun(v, s->vmcb_pa, host_vmcb);
 		v->gpr[GPR_RAX] = b->save.rax;
 		b->control.tlb_control = TLB_CONTROL_DO_NOTHING;
 		b->control.event_inj = 0;

@@ -69,22 +69,6 @@ void svm_decode_event(struct vevent *ev, uint32_t info, uint32_t error)
 		ev->valid = false;
 }
 
-/* IOIO EXITINFO1 (15.10.2, Figure 15-2). */
-static void decode_io(struct vexit *e, uint64_t info1, bool seg_valid)
-{
-	e->io.flags = (info1 & SVM_IOIO_TYPE_IN ? VIO_IN : 0) | (info1 & SVM_IOIO_STR ? VIO_STRING : 0) |
-		      (info1 & SVM_IOIO_REP ? VIO_REP : 0);
-	e->io.size = info1 & SVM_IOIO_SZ32 ? 4 : info1 & SVM_IOIO_SZ16 ? 2 : 1;
-	/* 0 when the CPU gives no address size (QEMU's does not): svm/exit.c
-	 * decodes it then. */
-	e->io.addr_size = info1 & SVM_IOIO_A64 ? 8 : info1 & SVM_IOIO_A32 ? 4 : info1 & SVM_IOIO_A16 ? 2 : 0;
-	e->io.port = (uint16_t)(info1 >> SVM_IOIO_PORT_SHIFT);
-	/* The segment field comes with decode assists; without them
-	 * svm/exit.c decodes the prefixes (SVM_SEG_UNKNOWN). */
-	e->io.seg = seg_valid ? (uint8_t)((info1 & SVM_IOIO_SEG_MASK) >> SVM_IOIO_SEG_SHIFT) :
-				SVM_SEG_UNKNOWN;
-}
-
 void svm_decode_exit(struct vexit *e, const struct svm_exit_info *x)
 {
 	e->kind = kind_of(x->code, x->info1);
@@ -94,7 +78,7 @@ void svm_decode_exit(struct vexit *e, const struct svm_exit_info *x)
 	svm_decode_event(&e->vectoring, x->int_info, x->int_info_err);
 	switch (e->kind) {
 	case VEXIT_IO:
-		decode_io(e, x->info1, x->decode_assists);
+		svm_decode_io(e, x->info1, x->decode_assists);
 		/* EXITINFO2 holds the rIP of the next instruction (15.10.2). */
 		e->insn_len = (uint32_t)(x->info2 - x->rip);
 		break;

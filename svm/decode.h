@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "svm/svm_exit.h"
 #include "virt/vexit.h"
 
 /* The #VMEXIT information of a VMCB, as svm/exit.c reads it. */
@@ -20,6 +21,22 @@ struct svm_exit_info {
 #define SVM_GPR_UNKNOWN 0xFF
 /* e->io.seg likewise. */
 #define SVM_SEG_UNKNOWN 0xFF
+
+/* IOIO EXITINFO1 (15.10.2, Figure 15-2). */
+static inline void svm_decode_io(struct vexit *e, uint64_t info1, bool seg_valid)
+{
+	e->io.flags = (info1 & SVM_IOIO_TYPE_IN ? VIO_IN : 0) | (info1 & SVM_IOIO_STR ? VIO_STRING : 0) |
+		      (info1 & SVM_IOIO_REP ? VIO_REP : 0);
+	e->io.size = info1 & SVM_IOIO_SZ32 ? 4 : info1 & SVM_IOIO_SZ16 ? 2 : 1;
+	/* 0 when the CPU gives no address size (QEMU's does not): svm/exit.c
+	 * decodes it then. */
+	e->io.addr_size = info1 & SVM_IOIO_A64 ? 8 : info1 & SVM_IOIO_A32 ? 4 : info1 & SVM_IOIO_A16 ? 2 : 0;
+	e->io.port = (uint16_t)(info1 >> SVM_IOIO_PORT_SHIFT);
+	/* The segment field comes with decode assists; without them
+	 * svm/exit.c decodes the prefixes (SVM_SEG_UNKNOWN). */
+	e->io.seg = seg_valid ? (uint8_t)((info1 & SVM_IOIO_SEG_MASK) >> SVM_IOIO_SEG_SHIFT) :
+				SVM_SEG_UNKNOWN;
+}
 
 void svm_decode_exit(struct vexit *e, const struct svm_exit_info *x);
 void svm_decode_event(struct vevent *ev, uint32_t info, uint32_t error);

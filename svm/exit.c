@@ -148,7 +148,29 @@ static void entry_failed(struct vcpu *v)
 	vm_stop(v->vm, "VM entry failed: VMRUN refused the VMCB (VMEXIT_INVALID: %s)", why);
 }
 
-int svm_exit_dispatch(struct vcpu *v)
+/* Carry out the core's answer: 0 enters the guest again. */
+static HOT_PATH int finish(struct vcpu *v, const struct vexit *e, enum exit_action action)
+{
+	struct vmcb *b = to_svm(v)->vmcb;
+
+	if (likely(action == EXIT_ADVANCE)) {
+		/* With NRIP save the next rIP is at hand (15.7.1). */
+		if (likely(svm_caps.nrips && b->control.next_rip > b->save.rip)) {
+			b->save.rip = b->control.next_rip;
+			b->control.int_state &= ~INTERRUPT_SHADOW;
+			return 0;
+		}
+		return advance_rip(v, e) ? 0 : 1;
+	}
+	if (action == EXIT_RESUME)
+		return 0;
+	if (action == EXIT_ADVANCE_SCHEDULE)
+		advance_rip(v, e);
+	return 1;
+}
+
+/* Every exit but the hot ones: decoded in full (svm/decode.c). */
+static __attribute__((noinline)) HOT_PATH int dispatch_other(struct vcpu *v, struct vexit *e)
 {
 	struct vmcb *b = to_svm(v)->vmcb;
 	struct svm_exit_info x = {
@@ -157,29 +179,50 @@ int svm_exit_dispatch(struct vcpu *v)
 		.int_info_err = b->control.exit_int_info_err, .rip = b->save.rip, .cpl = b->save.cpl,
 		.decode_assists = svm_caps.decode_assists,
 	};
-	struct vexit e;
-	enum exit_action action;
 
-	svm_decode_exit(&e, &x);
-	if (e.kind == VEXIT_CR && e.cr.gpr == SVM_GPR_UNKNOWN && !decode_cr_write(v, &e))
+	svm_decode_exit(e, &x);
+	if (e->kind == VEXIT_CR && e->cr.gpr == SVM_GPR_UNKNOWN && !decode_cr_write(v, e))
 		return 1;
-	if (e.kind == VEXIT_IO && (e.io.flags & VIO_STRING) &&
-	    (!e.io.addr_size || e.io.seg == SVM_SEG_UNKNOWN) && !decode_string_io(v, &e))
+	if (e->kind == VEXIT_IO && (e->io.flags & VIO_STRING) &&
+	    (!e->io.addr_size || e->io.seg == SVM_SEG_UNKNOWN) && !decode_string_io(v, e))
 		return 1;
-	if (e.kind == VEXIT_ENTRY_FAILED)
+	if (e->kind == VEXIT_ENTRY_FAILED)
 		entry_failed(v);
-	else if (e.kind != VEXIT_NPF && e.kind != VEXIT_INTR && e.kind != VEXIT_NMI)
-		reinject_vectoring_event(v, &e);   /* the core does it for those */
-	action = vexit_handle(v, &e);
-	switch (action) {
-	case EXIT_ADVANCE:
-		return advance_rip(v, &e) ? 0 : 1;
-	case EXIT_RESUME:
-		return 0;
-	case EXIT_ADVANCE_SCHEDULE:
-		advance_rip(v, &e);
-		return 1;
-	default:
-		return 1;
+	else if (e->kind != VEXIT_NPF && e->kind != VEXIT_INTR && e->kind != VEXIT_NMI)
+		reinject_vectoring_event(v, e);   /* the core does it for those */
+	return finish(v, e, vexit_handle(v, e));
+}
+
+/* The hot path: CPUID, VMMCALL, IN/OUT and nested page faults that
+ * interrupted no event delivery are decoded here, inline (the same
+ * decoding as svm_decode_exit's); everything else goes the slow way. */
+HOT_PATH int svm_exit_dispatch(struct vcpu *v)
+{
+	struct vmcb *b = to_svm(v)->vmcb;
+	uint64_t code = b->control.exit_code, info1 = b->control.exit_info_1;
+	struct vexit e;
+
+	if (unlikely(b->control.exit_int_info & EVENTINJ_V))
+		return dispatch_other(v, &e);
+	if (code == SVM_EXIT_CPUID) {
+		e.kind = VEXIT_CPUID;
+		e.insn_len = 0;
+	} else if (code == SVM_EXIT_IOIO && !(info1 & SVM_IOIO_STR)) {
+		e.kind = VEXIT_IO;
+		svm_decode_io(&e, info1, false);
+		e.insn_len = (uint32_t)(b->control.exit_info_2 - b->save.rip);
+	} else if (code == SVM_EXIT_VMMCALL) {
+		e.kind = VEXIT_HYPERCALL;
+		e.cpl = b->save.cpl;
+		e.insn_len = 0;
+	} else if (code == SVM_EXIT_NPF && !(info1 & SVM_NPF_RSVD)) {
+		e.kind = VEXIT_NPF;
+		e.npf.gpa = b->control.exit_info_2;
+		e.npf.access = (info1 & SVM_NPF_ID ? NPF_FETCH : 0) | (info1 & SVM_NPF_RW ? NPF_WRITE : NPF_READ);
+		e.vectoring.valid = false;
+	} else {
+		return dispatch_other(v, &e);
 	}
+	e.reason = (uint32_t)code;
+	return finish(v, &e, vexit_handle(v, &e));
 }
