@@ -57,7 +57,7 @@ $(BUILD)/k/%.o: %.c Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(KCFLAGS) -c $< -o $@
 
-$(BUILD)/k/%.asm.o: %.asm boot/layout.inc Makefile
+$(BUILD)/k/%.asm.o: %.asm boot/layout.inc virt/gprs.inc Makefile
 	@mkdir -p $(dir $@)
 	$(NASM) $(NASMFLAGS) $< -o $@
 

@@ -20,18 +20,13 @@
 
 global svm_vmrun
 
-%define GPR(n) [rdi + (n) * 8]
+%include "virt/gprs.inc"
 
 section .text
 bits 64
 
 svm_vmrun:
-	push rbp
-	push rbx
-	push r12
-	push r13
-	push r14
-	push r15
+	PUSH_CALLEE_SAVED
 	push rdx                    ; [rsp + 16] host VMCB
 	push rsi                    ; [rsp + 8]  guest VMCB
 	push rdi                    ; [rsp]      vcpu
@@ -39,19 +34,7 @@ svm_vmrun:
 	vmsave
 	clgi
 	sti
-	mov rcx, GPR(1)
-	mov rdx, GPR(2)
-	mov rbx, GPR(3)
-	mov rbp, GPR(5)
-	mov rsi, GPR(6)
-	mov r8,  GPR(8)
-	mov r9,  GPR(9)
-	mov r10, GPR(10)
-	mov r11, GPR(11)
-	mov r12, GPR(12)
-	mov r13, GPR(13)
-	mov r14, GPR(14)
-	mov r15, GPR(15)
+	LOAD_GPRS_BUT_RAX_RDI
 	mov rax, [rsp + 8]
 	mov rdi, GPR(7)
 	vmload
@@ -60,19 +43,7 @@ svm_vmrun:
 	vmsave
 	push rdi                    ; guest RDI
 	mov rdi, [rsp + 8]          ; vcpu
-	mov GPR(1), rcx
-	mov GPR(2), rdx
-	mov GPR(3), rbx
-	mov GPR(5), rbp
-	mov GPR(6), rsi
-	mov GPR(8), r8
-	mov GPR(9), r9
-	mov GPR(10), r10
-	mov GPR(11), r11
-	mov GPR(12), r12
-	mov GPR(13), r13
-	mov GPR(14), r14
-	mov GPR(15), r15
+	SAVE_GPRS_BUT_RAX_RDI
 	pop rax
 	mov GPR(7), rax
 	mov rax, [rsp + 16]
@@ -80,10 +51,5 @@ svm_vmrun:
 	cli
 	stgi
 	add rsp, 24
-	pop r15
-	pop r14
-	pop r13
-	pop r12
-	pop rbx
-	pop rbp
+	POP_CALLEE_SAVED
 	ret

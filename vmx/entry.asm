@@ -16,7 +16,7 @@
 ; ZF = VMfailValid) returns VMX_ENTER_FAIL_INVALID / _VALID.
 ;
 ; struct vcpu layout (guest/vm.h, checked by vmx/vmcs.c):
-VCPU_GPR      equ 0          ; uint64_t gpr[16], x86 register-number order
+; uint64_t gpr[16] at offset 0, x86 register-number order (virt/gprs.inc)
 VCPU_HOST_RSP equ 16 * 8
 VCPU_LAUNCHED equ 17 * 8
 VCPU_STACK    equ 18 * 8     ; the host stack slot holding the vcpu pointer = HOST_RSP
@@ -28,7 +28,7 @@ extern vmx_exit_dispatch
 global vmx_enter
 global vmx_exit_stub
 
-%define GPR(n) [rdi + VCPU_GPR + (n) * 8]
+%include "virt/gprs.inc"
 
 section .text
 bits 64
@@ -36,29 +36,12 @@ bits 64
 ; Load guest GPRs from the vcpu at RDI; RDI itself last.
 %macro LOAD_GUEST_GPRS 0
 	mov rax, GPR(0)
-	mov rcx, GPR(1)
-	mov rdx, GPR(2)
-	mov rbx, GPR(3)
-	mov rbp, GPR(5)
-	mov rsi, GPR(6)
-	mov r8,  GPR(8)
-	mov r9,  GPR(9)
-	mov r10, GPR(10)
-	mov r11, GPR(11)
-	mov r12, GPR(12)
-	mov r13, GPR(13)
-	mov r14, GPR(14)
-	mov r15, GPR(15)
+	LOAD_GPRS_BUT_RAX_RDI
 	mov rdi, GPR(7)
 %endmacro
 
 vmx_enter:
-	push rbp
-	push rbx
-	push r12
-	push r13
-	push r14
-	push r15
+	PUSH_CALLEE_SAVED
 	mov [rdi + VCPU_HOST_RSP], rsp
 	mov rsp, [rdi + VCPU_STACK]             ; = HOST_RSP: [rsp] = vcpu
 	cmp qword [rdi + VCPU_LAUNCHED], 0
@@ -75,19 +58,7 @@ vmx_exit_stub:
 	push rdi                                ; guest RDI; [rsp + 8] = vcpu
 	mov rdi, [rsp + 8]
 	mov GPR(0), rax
-	mov GPR(1), rcx
-	mov GPR(2), rdx
-	mov GPR(3), rbx
-	mov GPR(5), rbp
-	mov GPR(6), rsi
-	mov GPR(8), r8
-	mov GPR(9), r9
-	mov GPR(10), r10
-	mov GPR(11), r11
-	mov GPR(12), r12
-	mov GPR(13), r13
-	mov GPR(14), r14
-	mov GPR(15), r15
+	SAVE_GPRS_BUT_RAX_RDI
 	pop rax
 	mov GPR(7), rax
 	call vmx_exit_dispatch                  ; RSP is HOST_RSP: 16-byte aligned
@@ -108,10 +79,5 @@ to_scheduler:
 	; vmx_enter left the scheduler's RSP in vcpu->host_rsp.
 	mov rdi, [rsp]
 	mov rsp, [rdi + VCPU_HOST_RSP]
-	pop r15
-	pop r14
-	pop r13
-	pop r12
-	pop rbx
-	pop rbp
+	POP_CALLEE_SAVED
 	ret
