@@ -7,6 +7,7 @@
  *   5. the CPU backend (VMX or SVM, virt/backend.c), then the guests (guest/)
  */
 #include "arch/x86/acpi.h"
+#include "arch/x86/emulator.h"
 #include "arch/x86/gdt.h"
 #include "arch/x86/idt.h"
 #include "arch/x86/pic.h"
@@ -87,6 +88,7 @@ void kmain(uint32_t magic, uint64_t info_phys)
 	 * direct map so its string pointers stay valid. */
 	parse_boot_info(info_phys);
 	acpi_init(info.rsdp);
+	emulator_detect(acpi_oem_id());
 	print_summary(&sum);
 
 	crashtest_run(options.crashtest);

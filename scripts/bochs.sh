@@ -29,6 +29,7 @@ boot: cdrom
 com1: enabled=1, mode=file, dev="$serial"
 display_library: sdl2
 log: ${BOCHS_LOG:-/dev/null}
+port_e9_hack: enabled=1
 error: action=report
 panic: action=fatal
 info: action=ignore

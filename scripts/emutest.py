@@ -6,8 +6,9 @@ with a timeout, and checks the serial console and how the machine ended:
   - QEMU: the exit status is (value written to isa-debug-exit << 1) | 1,
     so it says which power-off Tern chose (arch/x86/power.h);
   - Bochs: exits 1 for power-off and for failures alike (DESIGN.md 6),
-    so the verdict is the console's last line plus Bochs' own log saying
-    "soft power off".
+    so the verdict is Bochs' own log saying "soft power off" plus the
+    "tern-exit=N" line Tern writes to the debug port 0xE9 (port_e9_hack,
+    Bochs' standard output) just before, with the same value.
 Cases run in parallel (TERN_JOBS, default 2).  Prints "ok - NAME" or
 "FAIL - NAME: why" per case; scripts/test.sh counts those.
 
@@ -25,8 +26,9 @@ from cases import CASES
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "build", "emutest")
 
-# QEMU exit statuses for Tern's power-off values (arch/x86/power.h).
-QEMU_STATUS = {"success": 1, "failure": 3, "panic": 5, "no-vmx": 7}
+# Tern's power-off values (arch/x86/power.h) and QEMU's exit statuses for them.
+POWER_OFF_VALUE = {"success": 0, "failure": 1, "panic": 2, "no-vmx": 3}
+QEMU_STATUS = {end: (value << 1) | 1 for end, value in POWER_OFF_VALUE.items()}
 
 
 def build_iso(case):
@@ -40,11 +42,12 @@ def build_iso(case):
 def boot(case, iso):
     serial = os.path.join(OUT, case["name"] + ".serial")
     bochs_log = os.path.join(OUT, case["name"] + ".bochs.log")
-    for f in (serial, bochs_log):
+    bochs_out = os.path.join(OUT, case["name"] + ".bochs.out")
+    for f in (serial, bochs_log, bochs_out):
         if os.path.exists(f):
             os.unlink(f)
     env = dict(os.environ, MEM=case.get("mem", "64M"), SERIAL=serial,
-               BOCHS_LOG=bochs_log)
+               BOCHS_LOG=bochs_log, BOCHS_OUT=bochs_out)
     if "cpu" in case:
         env["CPU"] = case["cpu"]
     # Without a model of its own a case gets QEMU's default, qemu64: SVM
@@ -62,6 +65,8 @@ def boot(case, iso):
     elapsed = time.time() - start
     console = open(serial, errors="replace").read() if os.path.exists(serial) else ""
     log = open(bochs_log, errors="replace").read() if os.path.exists(bochs_log) else ""
+    if os.path.exists(bochs_out):
+        log += open(bochs_out, errors="replace").read()
     return status, console.replace("\r", ""), log, elapsed
 
 
@@ -81,6 +86,12 @@ def judge(case, status, console, log):
     else:
         if "soft power off" not in log and "Shutdown" not in log:
             return "Bochs ended without an ACPI power-off (exit %s)" % status
+        values = re.findall(r"tern-exit=(\d+)", log)
+        if not values:
+            return "Bochs powered off without Tern's tern-exit=N on port 0xE9"
+        if int(values[-1]) != POWER_OFF_VALUE[end]:
+            return "Tern powered off with value %s, want %d (%s)" % (
+                values[-1], POWER_OFF_VALUE[end], end)
     lines = [l for l in console.split("\n") if l.strip()]
     for pattern in case.get("expect", []) + case.get("vmx_expect", []):
         if not re.search(pattern, console, re.M):

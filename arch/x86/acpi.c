@@ -110,6 +110,19 @@ static const struct sdt_header *find_table(const struct rsdp *rsdp, const char *
 	return NULL;
 }
 
+static char oem_id[7];
+
+const char *acpi_oem_id(void)
+{
+	/* Before acpi_init (an early power-off): look in the BIOS areas. */
+	if (!oem_id[0]) {
+		const struct rsdp *r = find_rsdp(NULL);
+		if (r)
+			memcpy(oem_id, r->oem, 6);
+	}
+	return oem_id[0] ? oem_id : NULL;
+}
+
 int acpi_init(const void *loader_rsdp)
 {
 	const struct rsdp *rsdp = find_rsdp(loader_rsdp);
@@ -121,6 +134,7 @@ int acpi_init(const void *loader_rsdp)
 		pr_warn("acpi: no RSDP found; ACPI power-off unavailable");
 		return -1;
 	}
+	memcpy(oem_id, rsdp->oem, 6);
 	fadt = (const struct fadt *)find_table(rsdp, "FACP");
 	if (!fadt || fadt->h.length < sizeof *fadt) {
 		pr_warn("acpi: no usable FADT; ACPI power-off unavailable");

@@ -9,5 +9,7 @@
  * areas.  Reports what it found, registers S5 with power.c; returns 0 or
  * -1 (power-off then falls back to the other methods). */
 int acpi_init(const void *rsdp);
+/* The RSDP's OEM ID (6 characters), or NULL when there is no RSDP. */
+const char *acpi_oem_id(void);
 
 #endif
