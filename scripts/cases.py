@@ -210,6 +210,18 @@ CASES = [
          options="loglevel=error", reject=[r"^tern: memory map", r"^tern: RAM:"], last=NO_NPT),
     dict(name="qemu-no-virtualization", emu="qemu", mem="64M", end="no-vmx", timeout=60,
          qemu_cpu="qemu64,-svm", guests=[HELLO], expect=BOOT_SUMMARY, last=NO_VIRT),
+    # UEFI (OVMF): the same ISO, GRUB's EFI image; the memory map, the
+    # RSDP (from GRUB's ACPI tag: there is no BIOS area to scan) and the
+    # power-off all come from UEFI firmware.
+    dict(name="uefi-svm-guests", emu="qemu", qemu_cpu=SVM_CPU, firmware="uefi", mem="256M",
+         end="success", timeout=90,
+         guests=[HELLO, G + "platform.elf name=platform mem=32M -- check=platform-cmdline"],
+         expect=BOOT_SUMMARY + [HELLO_EXITED, r"^\[platform\] platform: all [1-9]\d* checks passed$"],
+         reject=[r"acpi: no", r"FAIL"],
+         last=r"^tern: all guests done: 2 exited, 0 stopped$",
+         checks=[frames_returned, ram_mib_between(200, 256)]),
+    dict(name="uefi-no-virtualization", emu="qemu", qemu_cpu="qemu64,-svm", firmware="uefi",
+         mem="128M", end="no-vmx", timeout=90, guests=[HELLO], expect=BOOT_SUMMARY, last=NO_VIRT),
     dict(name="crash-page-fault", emu="qemu", mem="64M", end="panic", timeout=60,
          options="crashtest=pf",
          expect=[r"^tern: CRASH: CPU exception 14 \(#PF page fault\) in the hypervisor",

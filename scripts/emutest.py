@@ -53,6 +53,7 @@ def boot(case, iso):
     # Without a model of its own a case gets QEMU's default, qemu64: SVM
     # without nested paging, which Tern refuses with a one-line reason.
     env["QEMU_CPU"] = case.get("qemu_cpu", "qemu64")
+    env["FIRMWARE"] = case.get("firmware", "bios")
     emu = case["emu"]
     cmd = ["scripts/run.sh", iso, emu]
     start = time.time()

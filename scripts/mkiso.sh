@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Build a GRUB (BIOS) ISO with the hypervisor and guests.
+# Build a GRUB ISO with the hypervisor and guests.  With grub-pc-bin and
+# grub-efi-amd64-bin installed, grub-mkrescue makes one hybrid image that
+# boots on BIOS and on UEFI machines, from a CD or written to a USB stick.
 # Usage: mkiso.sh OUT.iso "HYPERVISOR OPTIONS" [GUEST ...]
 #   GUEST = "path/to/image.elf name=NAME mem=SIZE [options] [-- cmdline]"
 # GRUB talks on COM1 as well as the screen, so a serial-only user sees

@@ -10,6 +10,7 @@
 #   CPU=model    Bochs CPU model (default corei7_skylake_x, VMX; ryzen has SVM)
 #   IPS=n        Bochs instructions per emulated second
 #   QEMU_CPU=m   QEMU CPU model (TCG only; default EPYC)
+#   FIRMWARE=uefi  boot QEMU (TCG or KVM) with OVMF instead of its BIOS
 set -euo pipefail
 iso=$1
 emu=${2:-}
@@ -25,6 +26,9 @@ fi
 
 qemu_args=(-M pc -m "$mem" -cdrom "$iso" -boot d -display none -no-reboot
 	   -device isa-debug-exit,iobase=0xf4,iosize=0x01)
+if [ "${FIRMWARE:-bios}" = uefi ]; then
+	qemu_args+=(-bios /usr/share/ovmf/OVMF.fd)
+fi
 serial_arg() {
 	if [ -n "${SERIAL:-}" ]; then echo "file:$SERIAL"; else echo "stdio"; fi
 }
