@@ -7,7 +7,10 @@
  *   5. the CPU backend (VMX or SVM, virt/backend.c), then the guests (guest/)
  */
 #include "arch/x86/acpi.h"
+#include "arch/x86/cpu.h"
 #include "arch/x86/emulator.h"
+#include "arch/x86/ioapic.h"
+#include "arch/x86/lapic.h"
 #include "arch/x86/gdt.h"
 #include "arch/x86/idt.h"
 #include "arch/x86/pic.h"
@@ -68,6 +71,17 @@ static void print_summary(const struct mm_summary *sum)
 	mm_print_frames();
 }
 
+/* What firmware left armed must not interrupt the hypervisor: the 8259s
+ * are masked (pic_mask_all, earlier), the LAPIC's LVTs and every I/O APIC
+ * pin too.  CR4.MCE on, so a machine check reaches the crash dump instead
+ * of shutting the CPU down (SDM Vol. 3B 16.3). */
+static void quiesce_interrupts(void)
+{
+	lapic_quiesce();
+	acpi_for_each_ioapic(ioapic_mask_all);
+	write_cr4(read_cr4() | CR4_MCE);
+}
+
 void kmain(uint32_t magic, uint64_t info_phys)
 {
 	struct mm_summary sum;
@@ -89,6 +103,7 @@ void kmain(uint32_t magic, uint64_t info_phys)
 	parse_boot_info(info_phys);
 	acpi_init(info.rsdp);
 	emulator_detect(acpi_oem_id());
+	quiesce_interrupts();
 	print_summary(&sum);
 
 	crashtest_run(options.crashtest);

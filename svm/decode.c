@@ -97,6 +97,12 @@ void svm_decode_exit(struct vexit *e, const struct svm_exit_info *x)
 		e->npf.access = (x->info1 & SVM_NPF_ID ? NPF_FETCH : 0) |
 				(x->info1 & SVM_NPF_RW ? NPF_WRITE : NPF_READ);
 		break;
+	case VEXIT_INTR:
+		/* SVM does not acknowledge it: the host takes it through its
+		 * IDT once GIF and IF allow (svm/entry.asm, lapic_drain). */
+		e->intr.acked = false;
+		e->intr.vector = 0;
+		break;
 	case VEXIT_EXCEPTION:
 		e->exc.vector = (uint8_t)(x->code - SVM_EXIT_EXCP_BASE);
 		/* EXITINFO1 holds an error code for those that push one (15.12). */

@@ -3,6 +3,7 @@
  * scheduler. */
 #include "arch/x86/cpu.h"
 #include "arch/x86/cpuid.h"
+#include "arch/x86/lapic.h"
 #include "guest/vm.h"
 #include "virt/exit.h"
 #include "virt/vcpu.h"
@@ -76,12 +77,23 @@ enum exit_action handle_undefined(struct vcpu *v, const struct vexit *e)
 	return inject_ud(v);
 }
 
-/* Quantum over, host interrupt: the slice is over.  An event whose
- * delivery the exit cut off goes in at the next entry. */
+/* Quantum over: the slice is over.  An event whose delivery the exit
+ * cut off goes in at the next entry. */
 enum exit_action handle_reschedule(struct vcpu *v, const struct vexit *e)
 {
 	reinject_vectoring_event(v, e);
 	return EXIT_SCHEDULE;
+}
+
+/* A host interrupt arrived while the guest ran (the SVM quantum's timer,
+ * or a stray one): serve it, then the slice is over. */
+enum exit_action handle_host_interrupt(struct vcpu *v, const struct vexit *e)
+{
+	if (e->intr.acked)
+		host_interrupt(e->intr.vector);
+	else
+		lapic_drain();
+	return handle_reschedule(v, e);
 }
 
 /* INIT/SIPI: a single-vCPU guest has no one to send them. */

@@ -99,6 +99,10 @@ struct vexit {
 			bool has_error;
 			uint32_t error;
 		} exc;
+		struct {
+			uint8_t vector;
+			bool acked;           /* the exit acknowledged it: EOI due */
+		} intr;
 	};
 };
 

@@ -104,7 +104,10 @@ static void probe_exit_entry(struct missing *m)
 		controls_msr(IA32_VMX_EXIT_CTLS, IA32_VMX_TRUE_EXIT_CTLS),
 		EXIT_HOST_ADDR_SPACE_SIZE | EXIT_SAVE_IA32_EFER | EXIT_LOAD_IA32_EFER |
 			EXIT_SAVE_PREEMPTION_TIMER | EXIT_SAVE_DEBUG_CONTROLS,
-		0, &miss);
+		/* A host interrupt is acknowledged by the exit itself: its
+		 * vector comes in the exit information and Tern sends the EOI
+		 * (SDM 28.2.2), instead of it staying pending while IF=0. */
+		EXIT_ACK_INTR_ON_EXIT, &miss);
 	/* Without save/load debug controls every exit would reset the
 	 * guest's DR7 and DEBUGCTL (SDM 28.5.1). */
 	note(m, miss & EXIT_SAVE_DEBUG_CONTROLS, "save debug controls");

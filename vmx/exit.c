@@ -110,7 +110,14 @@ static HOT_PATH void decode_other(struct vexit *e)
 	case VEXIT_EXCEPTION:
 		decode_exception(e);
 		break;
-	case VEXIT_INTR:
+	case VEXIT_INTR: {
+		/* With "acknowledge interrupt on exit" the vector is here. */
+		uint32_t info = (uint32_t)vmread(VM_EXIT_INTR_INFO);
+		e->intr.acked = info & INTR_INFO_VALID;
+		e->intr.vector = (uint8_t)(info & INTR_INFO_VECTOR_MASK);
+		read_vectoring(e);
+		break;
+	}
 	case VEXIT_QUANTUM:
 		read_vectoring(e);
 		break;

@@ -111,6 +111,34 @@ static const struct sdt_header *find_table(const struct rsdp *rsdp, const char *
 }
 
 static char oem_id[7];
+static const struct rsdp *root;
+
+/* MADT entries (ACPI 6.4 5.2.12): after the header, the local APIC
+ * address and flags, then {type, length, ...}; type 1 is an I/O APIC
+ * (id, reserved, 32-bit address, GSI base). */
+#define MADT_IOAPIC 1
+
+int acpi_for_each_ioapic(void (*fn)(uint64_t addr))
+{
+	const struct sdt_header *madt = root ? find_table(root, "APIC") : NULL;
+	const uint8_t *p, *end;
+	int n = 0;
+
+	if (!madt || madt->length < sizeof *madt + 8)
+		return 0;
+	p = (const uint8_t *)(madt + 1) + 8;
+	end = (const uint8_t *)madt + madt->length;
+	while (p + 2 <= end && p[1] >= 2 && p + p[1] <= end) {
+		if (p[0] == MADT_IOAPIC && p[1] >= 12) {
+			uint32_t addr;
+			memcpy(&addr, p + 4, 4);
+			fn(addr);
+			n++;
+		}
+		p += p[1];
+	}
+	return n;
+}
 
 const char *acpi_oem_id(void)
 {
@@ -135,6 +163,7 @@ int acpi_init(const void *loader_rsdp)
 		return -1;
 	}
 	memcpy(oem_id, rsdp->oem, 6);
+	root = rsdp;
 	fadt = (const struct fadt *)find_table(rsdp, "FACP");
 	if (!fadt || fadt->h.length < sizeof *fadt) {
 		pr_warn("acpi: no usable FADT; ACPI power-off unavailable");

@@ -4,11 +4,14 @@
 #define TERN_ARCH_X86_ACPI_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* rsdp: the copy from the multiboot2 info, or NULL to scan the BIOS
  * areas.  Reports what it found, registers S5 with power.c; returns 0 or
  * -1 (power-off then falls back to the other methods). */
 int acpi_init(const void *rsdp);
+/* Call fn with the address of every I/O APIC the MADT lists; how many. */
+int acpi_for_each_ioapic(void (*fn)(uint64_t addr));
 /* The RSDP's OEM ID (6 characters), or NULL when there is no RSDP. */
 const char *acpi_oem_id(void);
 

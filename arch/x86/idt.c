@@ -1,6 +1,5 @@
 #include "arch/x86/idt.h"
 #include "arch/x86/gdt.h"
-#include "arch/x86/lapic.h"
 
 /* 64-bit interrupt gate (SDM Vol. 3A Figure 6-8). */
 struct __attribute__((packed)) idt_gate {
@@ -17,7 +16,7 @@ struct __attribute__((packed)) idt_gate {
 
 extern const uint64_t isr_stub_table[32];   /* arch/x86/isr.asm */
 extern char nmi_ignore[];
-extern char lapic_timer_isr[], lapic_spurious_isr[];   /* arch/x86/isr.asm */
+extern const uint64_t irq_stub_table[224];  /* arch/x86/isr.asm: vectors 32-255 */
 
 static struct idt_gate idt[256] __attribute__((aligned(16)));
 
@@ -52,8 +51,8 @@ void idt_init(void)
 	for (int v = 0; v < 32; v++)
 		set_gate(v, isr_stub_table[v], ist_for_vector(v));
 	set_gate(2, (uint64_t)nmi_ignore, IST_NMI);
-	set_gate(LAPIC_TIMER_VECTOR, (uint64_t)lapic_timer_isr, 0);
-	set_gate(LAPIC_SPURIOUS_VECTOR, (uint64_t)lapic_spurious_isr, 0);
+	for (int v = 32; v < 256; v++)
+		set_gate(v, irq_stub_table[v - 32], 0);
 	__asm__ volatile("lidt %0" : : "m"(ptr));
 }
 

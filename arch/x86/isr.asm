@@ -4,11 +4,10 @@
 ; exception_dispatch(frame), which prints the crash dump and never returns.
 
 extern exception_dispatch
-extern lapic_interrupt
+extern host_interrupt
 global isr_stub_table
+global irq_stub_table
 global nmi_ignore
-global lapic_timer_isr
-global lapic_spurious_isr
 
 section .text
 bits 64
@@ -59,12 +58,25 @@ isr_common:
 	hlt
 	jmp .hang
 
-; The host LAPIC's timer and spurious vectors (arch/x86/lapic.h): the
-; SVM backend's quantum.  They return to the interrupted code, which is
-; the hypervisor with IF=1 for one instruction (lapic_drain), so only
-; the caller-saved registers need saving.
-%macro LAPIC_STUB 2
-%1:
+; Vectors 32-255: host interrupts.  In root mode Tern runs with IF=0,
+; except for one instruction in lapic_drain() (the SVM quantum's timer
+; interrupt); anything else that arrives there (or, with IF=0, an NMI-like
+; stray vector) must be reported, not turned into a #GP and a #DF.  Each
+; stub pushes its vector; irq_common saves the caller-saved registers and
+; calls host_interrupt(vector) (arch/x86/lapic.c), which sends the EOI.
+%macro IRQ_STUB 1
+irq_stub_%1:
+	push %1
+	jmp irq_common
+%endmacro
+
+%assign v 32
+%rep 224
+	IRQ_STUB v
+%assign v v + 1
+%endrep
+
+irq_common:
 	push rax
 	push rcx
 	push rdx
@@ -74,12 +86,12 @@ isr_common:
 	push r9
 	push r10
 	push r11
-	mov rdi, %2
+	mov rdi, [rsp + 9 * 8]          ; the vector
 	mov rsi, rsp
 	and rsp, -16
 	push rsi
 	sub rsp, 8
-	call lapic_interrupt
+	call host_interrupt
 	add rsp, 8
 	pop rsp
 	pop r11
@@ -91,11 +103,8 @@ isr_common:
 	pop rdx
 	pop rcx
 	pop rax
+	add rsp, 8                      ; the vector
 	iretq
-%endmacro
-
-LAPIC_STUB lapic_timer_isr, 0xF0
-LAPIC_STUB lapic_spurious_isr, 0xFF
 
 section .rodata
 align 8
@@ -103,5 +112,12 @@ isr_stub_table:
 %assign v 0
 %rep 32
 	dq isr_stub_ %+ v
+%assign v v + 1
+%endrep
+
+irq_stub_table:
+%assign v 32
+%rep 224
+	dq irq_stub_ %+ v
 %assign v v + 1
 %endrep

@@ -1,67 +1,95 @@
+#include <stdbool.h>
+
 #include "arch/x86/lapic.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/msr.h"
 #include "arch/x86/tsc.h"
+#include "core/log.h"
 #include "mm/paging.h"
 
-/* Register offsets (SDM Vol. 3A Table 11-1). */
-#define LAPIC_EOI      0x0B0
-#define LAPIC_SVR      0x0F0
-#define LAPIC_LVT_CMCI 0x2F0
-#define LAPIC_LVT_TIMER 0x320
+/* Register offsets (SDM Vol. 3A Table 11-1); in x2APIC mode the MSR is
+ * 800h + offset / 16 (Table 11-6). */
+#define LAPIC_EOI         0x0B0
+#define LAPIC_SVR         0x0F0
+#define LAPIC_LVT_CMCI    0x2F0
+#define LAPIC_LVT_TIMER   0x320
 #define LAPIC_LVT_THERMAL 0x330
-#define LAPIC_LVT_PERF 0x340
-#define LAPIC_LVT_LINT0 0x350
-#define LAPIC_LVT_LINT1 0x360
-#define LAPIC_LVT_ERROR 0x370
-#define LAPIC_TIMER_INIT 0x380
-#define LAPIC_TIMER_CUR  0x390
-#define LAPIC_TIMER_DIV  0x3E0
+#define LAPIC_LVT_PERF    0x340
+#define LAPIC_LVT_LINT0   0x350
+#define LAPIC_LVT_LINT1   0x360
+#define LAPIC_LVT_ERROR   0x370
+#define LAPIC_TIMER_INIT  0x380
+#define LAPIC_TIMER_CUR   0x390
+#define LAPIC_TIMER_DIV   0x3E0
+#define LAPIC_VERSION     0x030
 
-#define LVT_MASKED     (1u << 16)
-#define SVR_ENABLE     (1u << 8)
-#define APIC_BASE_ENABLE (1ull << 11)
-#define TIMER_DIV_16   0x3
-#define CALIBRATION_US 10000
+#define LVT_MASKED        (1u << 16)
+#define SVR_ENABLE        (1u << 8)
+#define APIC_BASE_EXTD    (1ull << 10)   /* x2APIC mode */
+#define APIC_BASE_ENABLE  (1ull << 11)
+#define TIMER_DIV_16      0x3
+#define CALIBRATION_US    10000
+#define STRAY_REPORTS     8              /* lines printed; the rest are counted */
 
-static volatile uint32_t *regs;
-static uint64_t timer_khz;
+static volatile uint32_t *regs;          /* xAPIC MMIO */
+static bool x2apic, present;
+static uint64_t timer_khz, stray;
 
 static uint32_t lapic_read(unsigned reg)
 {
-	return regs[reg / 4];
+	return x2apic ? (uint32_t)rdmsr(0x800 + reg / 16) : regs[reg / 4];
 }
 
 static void lapic_write(unsigned reg, uint32_t value)
 {
-	regs[reg / 4] = value;
+	if (x2apic)
+		wrmsr(0x800 + reg / 16, value);
+	else
+		regs[reg / 4] = value;
 }
 
 /* The LAPIC's MMIO page lies below 4 GiB, inside the direct map. */
-static void lapic_enable(void)
+static bool lapic_enable(void)
 {
-	uint64_t base = rdmsr(IA32_APIC_BASE);
+	uint64_t base;
 
+	if (present)
+		return true;
+	if (!(cpuid(1, 0).edx & (1u << 9)))   /* CPUID.1:EDX.APIC */
+		return false;
+	base = rdmsr(IA32_APIC_BASE);
 	if (!(base & APIC_BASE_ENABLE))
-		wrmsr(IA32_APIC_BASE, base | APIC_BASE_ENABLE);
+		wrmsr(IA32_APIC_BASE, base |= APIC_BASE_ENABLE);
+	x2apic = base & APIC_BASE_EXTD;
 	regs = phys_to_virt(base & 0xFFFFFF000ull);
+	present = true;
 	lapic_write(LAPIC_SVR, SVR_ENABLE | LAPIC_SPURIOUS_VECTOR);
-	/* Nothing firmware armed may interrupt the hypervisor. */
+	return true;
+}
+
+void lapic_quiesce(void)
+{
+	if (!lapic_enable())
+		return;
+	/* Nothing firmware armed may interrupt the hypervisor (11.5.1). */
 	lapic_write(LAPIC_LVT_TIMER, LVT_MASKED);
 	lapic_write(LAPIC_LVT_THERMAL, LVT_MASKED);
 	lapic_write(LAPIC_LVT_PERF, LVT_MASKED);
 	lapic_write(LAPIC_LVT_LINT0, LVT_MASKED);
 	lapic_write(LAPIC_LVT_LINT1, LVT_MASKED);
 	lapic_write(LAPIC_LVT_ERROR, LVT_MASKED);
+	/* The CMCI LVT exists where the version register counts 7+ LVTs. */
+	if (((lapic_read(LAPIC_VERSION) >> 16) & 0xFF) >= 6)
+		lapic_write(LAPIC_LVT_CMCI, LVT_MASKED);
+	pr_debug("lapic: %s mode, LVTs masked", x2apic ? "x2APIC" : "xAPIC");
 }
 
 uint64_t lapic_timer_init(void)
 {
 	uint64_t khz = tsc_khz(), start, ticks;
 
-	if (!(cpuid(1, 0).edx & (1u << 9)) || !khz)   /* CPUID.1:EDX.APIC */
+	if (!khz || !lapic_enable())
 		return 0;
-	lapic_enable();
 	lapic_write(LAPIC_TIMER_DIV, TIMER_DIV_16);
 	lapic_write(LAPIC_LVT_TIMER, LVT_MASKED | LAPIC_TIMER_VECTOR);
 	lapic_write(LAPIC_TIMER_INIT, 0xFFFFFFFFu);
@@ -91,9 +119,26 @@ void lapic_drain(void)
 	__asm__ volatile("sti; nop; cli" ::: "memory");
 }
 
-void lapic_interrupt(uint64_t vector)
+void lapic_eoi(void)
+{
+	if (present)
+		lapic_write(LAPIC_EOI, 0);
+}
+
+void host_interrupt(uint64_t vector)
 {
 	/* A spurious interrupt sets no ISR bit and takes no EOI (11.9). */
-	if (vector != LAPIC_SPURIOUS_VECTOR)
-		lapic_write(LAPIC_EOI, 0);
+	if (vector == LAPIC_SPURIOUS_VECTOR)
+		return;
+	lapic_eoi();
+	if (vector == LAPIC_TIMER_VECTOR)
+		return;
+	if (stray++ < STRAY_REPORTS)
+		pr_warn("host interrupt vector %llu: no handler (EOI sent; masked sources should "
+			"not interrupt)", (unsigned long long)vector);
+}
+
+uint64_t host_stray_interrupts(void)
+{
+	return stray;
 }

@@ -1,7 +1,9 @@
-/* The host's local APIC, as far as the SVM backend needs it: SVM has no
- * preemption timer, so a one-shot LAPIC timer interrupt ends a guest's
- * quantum (it exits the guest through the INTR intercept).  xAPIC MMIO
- * at IA32_APIC_BASE (SDM Vol. 3A 11.4, 11.5.4). */
+/* The host's local APIC (SDM Vol. 3A chapter 11), in xAPIC (MMIO at
+ * IA32_APIC_BASE) or x2APIC mode (MSRs 800h ff.), whichever firmware
+ * left on.  Tern uses it for two things: quiescing what firmware armed,
+ * and, under SVM, which has no preemption timer, a one-shot timer
+ * interrupt that ends a guest's quantum (it exits the guest through the
+ * INTR intercept). */
 #ifndef TERN_ARCH_X86_LAPIC_H
 #define TERN_ARCH_X86_LAPIC_H
 
@@ -10,15 +12,23 @@
 #define LAPIC_TIMER_VECTOR    0xF0
 #define LAPIC_SPURIOUS_VECTOR 0xFF
 
-/* Enable the LAPIC, mask what firmware left in its LVTs, measure the
- * timer's rate against the TSC.  Returns the rate in kHz (0: no timer). */
+/* At boot: software-enable the LAPIC with the spurious vector, mask every
+ * LVT firmware may have left armed.  Nothing if the CPU has none. */
+void lapic_quiesce(void);
+/* Measure the timer's rate against the TSC; kHz, 0 without a LAPIC. */
 uint64_t lapic_timer_init(void);
 /* Fire LAPIC_TIMER_VECTOR once, `us` microseconds from now. */
 void lapic_timer_oneshot(uint64_t us);
-/* Take a pending timer interrupt now (IF=1 for one instruction), so
- * the next guest entry does not exit at once for an old quantum. */
+/* Take a pending interrupt now (IF=1 for one instruction), so the next
+ * guest entry does not exit at once for an old quantum. */
 void lapic_drain(void);
-/* Called from arch/x86/isr.asm for the timer and spurious vectors. */
-void lapic_interrupt(uint64_t vector);
+/* End of interrupt (not for the spurious vector). */
+void lapic_eoi(void);
+/* Every host interrupt, vectors 32-255, from arch/x86/isr.asm or from a
+ * VMX exit that acknowledged it: EOI, and a line for one that is not the
+ * quantum timer's. */
+void host_interrupt(uint64_t vector);
+/* Host interrupts other than the timer's seen so far. */
+uint64_t host_stray_interrupts(void);
 
 #endif
