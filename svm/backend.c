@@ -235,8 +235,8 @@ static int svm_probe_all(void)
 	 * them (CPUID passes the host's bits through). */
 	if (rc == 0 && (cpuid(0x80000001, 0).edx & (1u << 27)))
 		svm_backend.features |= BACKEND_RDTSCP;
-	if (rc == 0)
-		svm_backend.features |= BACKEND_INVPCID;
+	if (rc == 0)   /* the VMCB always has a TSC offset */
+		svm_backend.features |= BACKEND_INVPCID | BACKEND_TSC_OFFSET;
 	return rc;
 }
 

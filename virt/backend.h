@@ -55,6 +55,7 @@ struct cr_state {
 /* Features the backend gives guests or not (CPUID follows them). */
 #define BACKEND_RDTSCP  (1u << 0)   /* RDTSCP runs in the guest */
 #define BACKEND_INVPCID (1u << 1)   /* INVPCID runs in the guest */
+#define BACKEND_TSC_OFFSET (1u << 2) /* the guest's TSC can be offset */
 
 struct backend {
 	const char *name;                     /* "vmx", "svm" */

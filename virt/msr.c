@@ -124,6 +124,9 @@ static int write_msr(struct vcpu *v, uint32_t msr, uint64_t value)
 	} else if (msr == IA32_EFER) {
 		return write_efer(v, value);
 	} else if (msr == IA32_TIME_STAMP_COUNTER) {
+		/* Without TSC offsetting the guest's TSC is the host's. */
+		if (!(backend->features & BACKEND_TSC_OFFSET))
+			return -1;
 		vcpu_set(v, VREG_TSC_OFFSET, value - rdtsc());
 	} else if (msr == IA32_MTRR_DEF_TYPE) {
 		v->mtrr_def_type = value & 0xCFF;

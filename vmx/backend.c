@@ -36,11 +36,18 @@ int swapped_msr_index(uint32_t msr)
 
 /* ---- state the VMCS does not switch (SDM Vol. 3C 28.5, 27.3.2) ---- */
 
+/* IA32_TSC_AUX exists only where the CPU has RDTSCP (CPUID.80000001H:
+ * EDX[27]): it is the last of swapped_msrs[], left out elsewhere. */
+static int swapped_count(void)
+{
+	return vmx_backend.features & BACKEND_RDTSCP ? SWAPPED_MSRS : SWAPPED_MSRS - 1;
+}
+
 static void vmx_put(struct vcpu *v)
 {
 	struct vmx_vcpu *x = to_vmx(v);
 
-	for (int i = 0; i < SWAPPED_MSRS; i++)
+	for (int i = 0; i < swapped_count(); i++)
 		x->guest_msrs[i] = rdmsr(swapped_msrs[i]);
 	x->cr2 = read_cr2();
 	x->dr[0] = read_dr0();
@@ -54,7 +61,7 @@ static void vmx_load(struct vcpu *v)
 {
 	struct vmx_vcpu *x = to_vmx(v);
 
-	for (int i = 0; i < SWAPPED_MSRS; i++)
+	for (int i = 0; i < swapped_count(); i++)
 		wrmsr(swapped_msrs[i], x->guest_msrs[i]);
 	write_cr2(x->cr2);
 	write_dr0(x->dr[0]);
@@ -82,7 +89,6 @@ static const uint32_t vreg_field[VREG_COUNT] = {
 	[VREG_DEBUGCTL] = GUEST_IA32_DEBUGCTL, [VREG_SYSENTER_CS] = GUEST_SYSENTER_CS,
 	[VREG_SYSENTER_ESP] = GUEST_SYSENTER_ESP, [VREG_SYSENTER_EIP] = GUEST_SYSENTER_EIP,
 	[VREG_FS_BASE] = GUEST_FS_BASE, [VREG_GS_BASE] = GUEST_GS_BASE,
-	[VREG_TSC_OFFSET] = TSC_OFFSET,
 };
 
 static uint32_t swapped_of(enum vreg r)
@@ -119,6 +125,8 @@ static uint64_t vmx_get(struct vcpu *v, enum vreg r)
 		return (vmread(GUEST_CS_AR_BYTES) >> 13) & 1;
 	case VREG_PAT:
 		return vmx_caps.load_pat ? vmread(GUEST_IA32_PAT) : to_vmx(v)->pat;
+	case VREG_TSC_OFFSET:
+		return vmx_caps.tsc_offsetting ? vmread(TSC_OFFSET) : 0;
 	default:
 		return 0;
 	}
@@ -142,6 +150,8 @@ static void vmx_set(struct vcpu *v, enum vreg r, uint64_t value)
 			vmwrite(GUEST_IA32_PAT, value);
 		else
 			to_vmx(v)->pat = value;
+	} else if (r == VREG_TSC_OFFSET && vmx_caps.tsc_offsetting) {
+		vmwrite(TSC_OFFSET, value);
 	}
 }
 
@@ -225,10 +235,14 @@ static int vmx_probe_all(void)
 		return rc;
 	if (vmx_caps_probe())
 		return -1;
-	if (vmx_caps.proc2 & SECONDARY_ENABLE_RDTSCP)
+	/* RDTSCP runs in the guest only with its control; without it the
+	 * guest's RDTSCP is #UD and CPUID hides it (virt/cpuid.c). */
+	if ((vmx_caps.proc2 & SECONDARY_ENABLE_RDTSCP) && (cpuid(0x80000001, 0).edx & (1u << 27)))
 		vmx_backend.features |= BACKEND_RDTSCP;
 	if (vmx_caps.proc2 & SECONDARY_ENABLE_INVPCID)
 		vmx_backend.features |= BACKEND_INVPCID;
+	if (vmx_caps.tsc_offsetting)
+		vmx_backend.features |= BACKEND_TSC_OFFSET;
 	return 0;
 }
 

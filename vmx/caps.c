@@ -51,6 +51,7 @@ static void probe_pin_proc(struct missing *m)
 		CPU_HLT_EXITING | CPU_USE_IO_BITMAPS | CPU_USE_MSR_BITMAPS |
 			CPU_ACTIVATE_SECONDARY_CONTROLS | CPU_MWAIT_EXITING | CPU_MONITOR_EXITING,
 		CPU_USE_TSC_OFFSETTING, &miss);
+	vmx_caps.tsc_offsetting = vmx_caps.proc & CPU_USE_TSC_OFFSETTING;
 	note(m, miss & CPU_USE_IO_BITMAPS, "I/O bitmaps");
 	note(m, miss & CPU_USE_MSR_BITMAPS, "MSR bitmaps");
 	note(m, miss & CPU_ACTIVATE_SECONDARY_CONTROLS, "secondary controls");
@@ -145,6 +146,7 @@ int vmx_caps_probe(void)
 	vmx_caps.cr4_fixed0 = rdmsr(IA32_VMX_CR4_FIXED0);
 	vmx_caps.cr4_fixed1 = rdmsr(IA32_VMX_CR4_FIXED1);
 	vmx_caps.preemption_shift = rdmsr(IA32_VMX_MISC) & 0x1F;
+	vmx_caps.lma_saved = rdmsr(IA32_VMX_MISC) & (1u << 5);
 	/* A.1: bit 54 = exits for INS/OUTS report the instruction
 	 * information that vmx/exit_io.c decodes. */
 	note(&m, !(basic & (1ull << 54)), "INS/OUTS instruction information");

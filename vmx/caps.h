@@ -12,6 +12,8 @@ struct vmx_caps {
 	uint64_t ept_vpid;            /* IA32_VMX_EPT_VPID_CAP */
 	uint64_t cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
 	unsigned preemption_shift;    /* timer ticks = TSC >> shift */
+	bool lma_saved;               /* IA32_VMX_MISC[5]: exits store EFER.LMA in "IA-32e mode guest" */
+	bool tsc_offsetting;          /* "use TSC offsetting" was granted */
 	bool ept_1g;                  /* 1 GiB EPT pages */
 	bool invept_single;           /* else all-context INVEPT */
 	bool invvpid_single;

@@ -90,11 +90,23 @@ static int write_host_state(struct vcpu *v)
 	return 0;
 }
 
+/* The TSC offset exists only where "use TSC offsetting" was granted. */
+static int write_tsc_offset(void)
+{
+	return vmx_caps.tsc_offsetting ? vmwrite_checked(TSC_OFFSET, 0) : 0;
+}
+
 /* CR0/CR4 bits the guest may not own: the ones VMX fixes, plus
  * CR4.VMXE, which the guest must not see or set (SDM 25.6.6). */
+/* Where exits do not store EFER.LMA into the "IA-32e mode guest" entry
+ * control (IA32_VMX_MISC[5] = 0, SDM Vol. 3D A.6), a guest that turns
+ * paging on or off with EFER.LME set must exit, so that Tern sets the
+ * control itself (vmx_set_control_regs): CR0.PG is then Tern's too. */
 static uint64_t cr0_mask(void)
 {
-	return (vmx_caps.cr0_fixed0 & ~(CR0_PE | CR0_PG)) | ~vmx_caps.cr0_fixed1;
+	uint64_t mask = (vmx_caps.cr0_fixed0 & ~(CR0_PE | CR0_PG)) | ~vmx_caps.cr0_fixed1;
+
+	return vmx_caps.lma_saved ? mask : mask | CR0_PG;
 }
 
 static uint64_t cr4_mask(void)
@@ -121,7 +133,6 @@ static int write_controls(struct vcpu *v)
 		{ IO_BITMAP_A, io_bitmaps },
 		{ IO_BITMAP_B, io_bitmaps + 4096 },
 		{ MSR_BITMAP, msr_bitmap },
-		{ TSC_OFFSET, 0 },
 		{ EPT_POINTER, gmem_root(&v->vm->mem) },
 		{ VIRTUAL_PROCESSOR_ID, to_vmx(v)->vpid },
 		{ CR0_GUEST_HOST_MASK, cr0_mask() },
@@ -214,7 +225,8 @@ int vmcs_create(struct vcpu *v, uint32_t entry)
 	}
 	current = v;
 	v->launched = 0;
-	return write_host_state(v) || write_controls(v) || write_guest_state(entry) ? -1 : 0;
+	return write_host_state(v) || write_controls(v) || write_tsc_offset() ||
+	       write_guest_state(entry) ? -1 : 0;
 }
 
 void vpid_flush(uint16_t vpid)
