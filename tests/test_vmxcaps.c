@@ -149,3 +149,100 @@ TEST(vmxcaps_random_consistent_msrs)
 		CHECK(valid(msr(must, may), required, optional, v, missing));
 	}
 }
+
+/* ---- the controls vmx/caps_adjust.c asks for (vmx_caps_compute) ---- */
+
+#include "arch/x86/msr.h"
+#include "vmx/vmx_controls.h"
+
+#include <string.h>
+
+/* A made-up CPU: every control allowed (IA32_VMX_BASIC[55] set, so the
+ * TRUE_* MSRs count), EPT/VPID with everything, INS/OUTS information. */
+static uint64_t cap_ept_vpid = ~0ull;
+static uint32_t deny_proc2;   /* secondary controls this CPU lacks */
+
+static uint64_t fake_msr(uint32_t m)
+{
+	switch (m) {
+	case IA32_VMX_BASIC: return (1ull << 55) | (1ull << 54) | 0x12;
+	case IA32_VMX_PROCBASED_CTLS2: return (uint64_t)~deny_proc2 << 32;
+	case IA32_VMX_EPT_VPID_CAP: return cap_ept_vpid;
+	case IA32_VMX_MISC: return 5 | (1u << 5);
+	case IA32_VMX_CR0_FIXED0: case IA32_VMX_CR4_FIXED0: return 0;
+	case IA32_VMX_CR0_FIXED1: case IA32_VMX_CR4_FIXED1: return ~0ull;
+	default: return 0xFFFFFFFFull << 32;   /* controls: all may be 1, none must */
+	}
+}
+
+static struct vmx_caps computed(char *lacking, size_t size, int *rc)
+{
+	struct vmx_caps c;
+	memset(&c, 0, sizeof c);
+	*rc = vmx_caps_compute(fake_msr, &c, lacking, size);
+	return c;
+}
+
+/* Each control Tern's exit handling relies on is asked for: dropping one
+ * from vmx/caps_adjust.c fails here. */
+TEST(vmxcaps_requested_controls)
+{
+	char lacking[256];
+	int rc;
+	struct vmx_caps c;
+
+	cap_ept_vpid = ~0ull;
+	deny_proc2 = 0;
+	c = computed(lacking, sizeof lacking, &rc);
+	CHECK(rc == 0 && lacking[0] == 0);
+	CHECK(c.revision == 0x12);
+	CHECK((c.pin & (PIN_EXTERNAL_INTERRUPT_EXITING | PIN_NMI_EXITING | PIN_PREEMPTION_TIMER)) ==
+	      (PIN_EXTERNAL_INTERRUPT_EXITING | PIN_NMI_EXITING | PIN_PREEMPTION_TIMER));
+	CHECK(c.proc & CPU_HLT_EXITING);
+	CHECK(c.proc & CPU_USE_IO_BITMAPS);
+	CHECK(c.proc & CPU_USE_MSR_BITMAPS);
+	CHECK(c.proc & CPU_MWAIT_EXITING);
+	CHECK(c.proc & CPU_MONITOR_EXITING);
+	CHECK(c.proc & CPU_ACTIVATE_SECONDARY_CONTROLS);
+	CHECK(c.proc & CPU_USE_TSC_OFFSETTING);
+	CHECK(c.tsc_offsetting);
+	CHECK(c.proc2 & SECONDARY_ENABLE_EPT);
+	CHECK(c.proc2 & SECONDARY_UNRESTRICTED_GUEST);
+	CHECK(c.proc2 & SECONDARY_ENABLE_VPID);
+	CHECK(c.proc2 & SECONDARY_ENABLE_RDTSCP);
+	CHECK(c.proc2 & SECONDARY_ENABLE_INVPCID);
+	CHECK(c.exit & EXIT_HOST_ADDR_SPACE_SIZE);
+	CHECK(c.exit & EXIT_SAVE_IA32_EFER);
+	CHECK(c.exit & EXIT_LOAD_IA32_EFER);
+	CHECK(c.exit & EXIT_SAVE_PREEMPTION_TIMER);
+	CHECK(c.exit & EXIT_SAVE_DEBUG_CONTROLS);
+	CHECK(c.exit & EXIT_ACK_INTR_ON_EXIT);
+	CHECK((c.exit & (EXIT_SAVE_IA32_PAT | EXIT_LOAD_IA32_PAT)) == (EXIT_SAVE_IA32_PAT | EXIT_LOAD_IA32_PAT));
+	CHECK(c.entry & ENTRY_LOAD_IA32_EFER);
+	CHECK(c.entry & ENTRY_LOAD_DEBUG_CONTROLS);
+	CHECK(c.entry & ENTRY_LOAD_IA32_PAT);
+	CHECK(c.load_pat && c.lma_saved && c.preemption_shift == 5);
+	CHECK(c.ept_1g && c.invept_single && c.invvpid_single);
+	/* Nothing Tern does not use: no unrestricted extra controls. */
+	CHECK(!(c.proc & (CPU_CR3_LOAD_EXITING | CPU_CR3_STORE_EXITING)));
+}
+
+/* Every missing requirement is named in one line. */
+TEST(vmxcaps_missing_features_named)
+{
+	char lacking[256];
+	int rc;
+
+	cap_ept_vpid = ~0ull;
+	deny_proc2 = SECONDARY_UNRESTRICTED_GUEST | SECONDARY_ENABLE_VPID;
+	computed(lacking, sizeof lacking, &rc);
+	CHECK(rc == -1);
+	CHECK(strstr(lacking, "unrestricted guest") && strstr(lacking, "VPID"));
+	CHECK(!strstr(lacking, "EPT,") && strncmp(lacking, "EPT", 3));
+
+	deny_proc2 = 0;
+	cap_ept_vpid = ~0ull & ~EPT_CAP_WB;
+	computed(lacking, sizeof lacking, &rc);
+	CHECK(rc == -1 && strstr(lacking, "write-back EPT memory type"));
+	cap_ept_vpid = ~0ull;
+}

@@ -1,161 +1,22 @@
+/* The VMX capability probe on this CPU: vmx/caps_adjust.c computes,
+ * this file reads the real MSRs and reports. */
 #include "vmx/caps.h"
 #include "arch/x86/cpu.h"
-#include "arch/x86/msr.h"
 #include "core/log.h"
-#include "lib/string.h"
-#include "vmx/vmx_controls.h"
 
 struct vmx_caps vmx_caps;
 
-struct missing {
-	char text[256];
-	size_t len;
-};
-
-static void note(struct missing *m, bool lacking, const char *feature)
+static uint64_t read_msr(uint32_t msr)
 {
-	if (!lacking)
-		return;
-	size_t n = strlen(feature);
-	if (m->len + n + 3 >= sizeof m->text)
-		return;
-	if (m->len) {
-		memcpy(m->text + m->len, ", ", 2);
-		m->len += 2;
-	}
-	memcpy(m->text + m->len, feature, n + 1);
-	m->len += n;
-}
-
-/* With IA32_VMX_BASIC[55], the TRUE_* MSRs give the real allowed-0
- * settings (some "default1" bits may then be 0: SDM A.2). */
-static uint64_t controls_msr(uint32_t msr, uint32_t true_msr)
-{
-	return rdmsr(IA32_VMX_BASIC) & VMX_BASIC_TRUE_CTLS ? rdmsr(true_msr) : rdmsr(msr);
-}
-
-static void probe_pin_proc(struct missing *m)
-{
-	uint32_t miss;
-
-	vmx_caps.pin = vmx_adjust_controls(
-		controls_msr(IA32_VMX_PINBASED_CTLS, IA32_VMX_TRUE_PINBASED_CTLS),
-		PIN_EXTERNAL_INTERRUPT_EXITING | PIN_NMI_EXITING | PIN_PREEMPTION_TIMER, 0, &miss);
-	note(m, miss & PIN_PREEMPTION_TIMER, "VMX-preemption timer");
-	note(m, miss & ~PIN_PREEMPTION_TIMER, "external-interrupt/NMI exiting");
-
-	/* CR3 load/store exiting are not asked for (with EPT the guest owns
-	 * CR3); they stay on only where allowed-0 forces them. */
-	vmx_caps.proc = vmx_adjust_controls(
-		controls_msr(IA32_VMX_PROCBASED_CTLS, IA32_VMX_TRUE_PROCBASED_CTLS),
-		CPU_HLT_EXITING | CPU_USE_IO_BITMAPS | CPU_USE_MSR_BITMAPS |
-			CPU_ACTIVATE_SECONDARY_CONTROLS | CPU_MWAIT_EXITING | CPU_MONITOR_EXITING,
-		CPU_USE_TSC_OFFSETTING, &miss);
-	vmx_caps.tsc_offsetting = vmx_caps.proc & CPU_USE_TSC_OFFSETTING;
-	note(m, miss & CPU_USE_IO_BITMAPS, "I/O bitmaps");
-	note(m, miss & CPU_USE_MSR_BITMAPS, "MSR bitmaps");
-	note(m, miss & CPU_ACTIVATE_SECONDARY_CONTROLS, "secondary controls");
-	note(m, miss & (CPU_HLT_EXITING | CPU_MWAIT_EXITING | CPU_MONITOR_EXITING),
-	     "HLT/MWAIT/MONITOR exiting");
-}
-
-static void probe_secondary(struct missing *m)
-{
-	uint32_t miss = ~0u;
-
-	vmx_caps.proc2 = 0;
-	if (vmx_caps.proc & CPU_ACTIVATE_SECONDARY_CONTROLS)
-		vmx_caps.proc2 = vmx_adjust_controls(
-			rdmsr(IA32_VMX_PROCBASED_CTLS2),
-			SECONDARY_ENABLE_EPT | SECONDARY_UNRESTRICTED_GUEST | SECONDARY_ENABLE_VPID,
-			SECONDARY_ENABLE_RDTSCP | SECONDARY_ENABLE_INVPCID,
-			&miss);
-	note(m, miss & SECONDARY_ENABLE_EPT, "EPT");
-	note(m, miss & SECONDARY_UNRESTRICTED_GUEST, "unrestricted guest");
-	note(m, miss & SECONDARY_ENABLE_VPID, "VPID");
-}
-
-static void probe_ept(struct missing *m)
-{
-	uint64_t cap = 0;
-
-	if (vmx_caps.proc2 & SECONDARY_ENABLE_EPT)
-		cap = rdmsr(IA32_VMX_EPT_VPID_CAP);
-	vmx_caps.ept_vpid = cap;
-	if (!(vmx_caps.proc2 & SECONDARY_ENABLE_EPT))
-		return;
-	note(m, !(cap & EPT_CAP_PAGE_WALK_4), "4-level EPT");
-	note(m, !(cap & EPT_CAP_WB), "write-back EPT memory type");
-	note(m, !(cap & EPT_CAP_2MB_PAGES), "2 MiB EPT pages");
-	note(m, !(cap & EPT_CAP_INVEPT) ||
-		!(cap & (EPT_CAP_INVEPT_SINGLE_CONTEXT | EPT_CAP_INVEPT_ALL_CONTEXT)), "INVEPT");
-	note(m, (vmx_caps.proc2 & SECONDARY_ENABLE_VPID) &&
-		(!(cap & VPID_CAP_INVVPID) ||
-		 !(cap & (VPID_CAP_INVVPID_SINGLE_CONTEXT | VPID_CAP_INVVPID_ALL_CONTEXT))), "INVVPID");
-	vmx_caps.ept_1g = cap & EPT_CAP_1GB_PAGES;
-	vmx_caps.invept_single = cap & EPT_CAP_INVEPT_SINGLE_CONTEXT;
-	vmx_caps.invvpid_single = cap & VPID_CAP_INVVPID_SINGLE_CONTEXT;
-}
-
-static void probe_exit_entry(struct missing *m)
-{
-	uint32_t miss, miss_pat;
-
-	vmx_caps.exit = vmx_adjust_controls(
-		controls_msr(IA32_VMX_EXIT_CTLS, IA32_VMX_TRUE_EXIT_CTLS),
-		EXIT_HOST_ADDR_SPACE_SIZE | EXIT_SAVE_IA32_EFER | EXIT_LOAD_IA32_EFER |
-			EXIT_SAVE_PREEMPTION_TIMER | EXIT_SAVE_DEBUG_CONTROLS,
-		/* A host interrupt is acknowledged by the exit itself: its
-		 * vector comes in the exit information and Tern sends the EOI
-		 * (SDM 28.2.2), instead of it staying pending while IF=0. */
-		EXIT_ACK_INTR_ON_EXIT, &miss);
-	/* Without save/load debug controls every exit would reset the
-	 * guest's DR7 and DEBUGCTL (SDM 28.5.1). */
-	note(m, miss & EXIT_SAVE_DEBUG_CONTROLS, "save debug controls");
-	note(m, miss & (EXIT_SAVE_IA32_EFER | EXIT_LOAD_IA32_EFER), "save/load IA32_EFER");
-	note(m, miss & EXIT_SAVE_PREEMPTION_TIMER, "saving the preemption timer");
-	note(m, miss & EXIT_HOST_ADDR_SPACE_SIZE, "64-bit host");
-	vmx_caps.entry = vmx_adjust_controls(
-		controls_msr(IA32_VMX_ENTRY_CTLS, IA32_VMX_TRUE_ENTRY_CTLS),
-		ENTRY_LOAD_IA32_EFER | ENTRY_LOAD_DEBUG_CONTROLS, 0, &miss);
-	note(m, miss & ENTRY_LOAD_IA32_EFER, "load IA32_EFER on entry");
-	note(m, miss & ENTRY_LOAD_DEBUG_CONTROLS, "load debug controls");
-
-	/* PAT: optional, but then the guest's PAT is switched with ours. */
-	uint32_t exit_pat = vmx_adjust_controls(controls_msr(IA32_VMX_EXIT_CTLS, IA32_VMX_TRUE_EXIT_CTLS),
-						EXIT_SAVE_IA32_PAT | EXIT_LOAD_IA32_PAT, 0, &miss_pat);
-	uint32_t miss_entry_pat;
-	uint32_t entry_pat = vmx_adjust_controls(controls_msr(IA32_VMX_ENTRY_CTLS, IA32_VMX_TRUE_ENTRY_CTLS),
-						 ENTRY_LOAD_IA32_PAT, 0, &miss_entry_pat);
-	vmx_caps.load_pat = !miss_pat && !miss_entry_pat;
-	if (vmx_caps.load_pat) {
-		vmx_caps.exit |= exit_pat;
-		vmx_caps.entry |= entry_pat;
-	}
+	return rdmsr(msr);
 }
 
 int vmx_caps_probe(void)
 {
-	struct missing m = { .len = 0 };
-	uint64_t basic = rdmsr(IA32_VMX_BASIC);
+	char lacking[256];
 
-	m.text[0] = 0;
-	vmx_caps.revision = basic & 0x7FFFFFFF;
-	vmx_caps.cr0_fixed0 = rdmsr(IA32_VMX_CR0_FIXED0);
-	vmx_caps.cr0_fixed1 = rdmsr(IA32_VMX_CR0_FIXED1);
-	vmx_caps.cr4_fixed0 = rdmsr(IA32_VMX_CR4_FIXED0);
-	vmx_caps.cr4_fixed1 = rdmsr(IA32_VMX_CR4_FIXED1);
-	vmx_caps.preemption_shift = rdmsr(IA32_VMX_MISC) & 0x1F;
-	vmx_caps.lma_saved = rdmsr(IA32_VMX_MISC) & (1u << 5);
-	/* A.1: bit 54 = exits for INS/OUTS report the instruction
-	 * information that vmx/exit_io.c decodes. */
-	note(&m, !(basic & (1ull << 54)), "INS/OUTS instruction information");
-	probe_pin_proc(&m);
-	probe_secondary(&m);
-	probe_ept(&m);
-	probe_exit_entry(&m);
-	if (m.len) {
-		pr_err("vmx: cannot run guests: this CPU's VT-x lacks %s", m.text);
+	if (vmx_caps_compute(read_msr, &vmx_caps, lacking, sizeof lacking)) {
+		pr_err("vmx: cannot run guests: this CPU's VT-x lacks %s", lacking);
 		return -1;
 	}
 	pr_info("vmx: EPT (2 MiB pages%s), unrestricted guest, VPID, preemption timer (TSC >> %u)",

@@ -4,6 +4,7 @@
 #define TERN_VMX_CAPS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct vmx_caps {
@@ -25,6 +26,12 @@ extern struct vmx_caps vmx_caps;
 /* Fill vmx_caps.  Returns 0, or -1 after naming every missing feature
  * in one line. */
 int vmx_caps_probe(void);
+
+/* The pure computation (vmx/caps_adjust.c, tested in tests/test_vmxcaps.c):
+ * fill *caps from the MSRs read_msr returns; 0, or -1 with the missing
+ * features, comma-separated, in lacking. */
+int vmx_caps_compute(uint64_t (*read_msr)(uint32_t msr), struct vmx_caps *caps, char *lacking,
+		     size_t size);
 
 /* Split out for tests/test_vmxcaps.c: a control value from the allowed
  * settings MSR (low half: bits that must be 1, high half: bits that may
