@@ -93,6 +93,10 @@ static void info_reset(struct mb2_info *out)
 	out->cmdline = "";
 	out->loader_name = "";
 	out->mmap_count = 0;
+	out->mmap_total = 0;
+	out->mmap_merged = 0;
+	out->mmap_dropped = 0;
+	out->mmap_dropped_bytes_available = 0;
 	out->module_count = 0;
 	out->rsdp = NULL;
 	out->rsdp_len = 0;
@@ -156,10 +160,87 @@ static int parse_module(struct mb2_cursor *c, uint32_t off, uint32_t size,
 	return 0;
 }
 
+/* ---- filling mmap[]: the policy is in mb2.h, "Memory maps of any
+ * length" ---- */
+
+/* Add to the dropped-RAM count, saturating (overlapping entries of a
+ * hostile map could otherwise wrap it). */
+static void count_dropped_available(struct mb2_info *out, uint64_t len)
+{
+	if (len > UINT64_MAX - out->mmap_dropped_bytes_available)
+		out->mmap_dropped_bytes_available = UINT64_MAX;
+	else
+		out->mmap_dropped_bytes_available += len;
+}
+
+/* Remove kept entry k, keeping the others in order. */
+static void mmap_remove(struct mb2_info *out, size_t k)
+{
+	for (size_t i = k + 1; i < out->mmap_count; i++)
+		out->mmap[i - 1] = out->mmap[i];
+	out->mmap_count--;
+}
+
+/* The table is full and an available entry of length `len` wants a
+ * slot.  Free one by evicting the last non-available entry; failing
+ * that, the smallest available entry if it is smaller than `len`.
+ * Returns 1 if a slot was freed, 0 if the new entry is the one to drop. */
+static int mmap_make_room(struct mb2_info *out, uint64_t len)
+{
+	size_t i, small = 0;
+
+	for (i = out->mmap_count; i-- > 0;) {
+		if (out->mmap[i].type != MB2_MMAP_AVAILABLE) {
+			mmap_remove(out, i);
+			out->mmap_dropped++;
+			return 1;
+		}
+	}
+	for (i = 1; i < out->mmap_count; i++)
+		if (out->mmap[i].len < out->mmap[small].len)
+			small = i;
+	if (out->mmap[small].len >= len)
+		return 0;
+	count_dropped_available(out, out->mmap[small].len);
+	out->mmap_dropped++;
+	mmap_remove(out, small);
+	return 1;
+}
+
+/* Add one entry (its end already checked to be below 2^64). */
+static void mmap_add(struct mb2_info *out, const struct mb2_mmap_entry *e)
+{
+	if (e->len == 0) {
+		out->mmap_merged++;
+		return;
+	}
+	if (out->mmap_count > 0) {
+		struct mb2_mmap_entry *prev = &out->mmap[out->mmap_count - 1];
+		uint64_t prev_end = prev->base + prev->len;
+
+		if (prev->type == e->type && e->base >= prev->base &&
+		    e->base <= prev_end) {
+			if (e->base + e->len > prev_end)
+				prev->len = e->base + e->len - prev->base;
+			out->mmap_merged++;
+			return;
+		}
+	}
+	if (out->mmap_count == MB2_MAX_MMAP &&
+	    (e->type != MB2_MMAP_AVAILABLE || !mmap_make_room(out, e->len))) {
+		if (e->type == MB2_MMAP_AVAILABLE)
+			count_dropped_available(out, e->len);
+		out->mmap_dropped++;
+		return;
+	}
+	out->mmap[out->mmap_count++] = *e;
+}
+
 /* Spec 3.6.8 (type 6): u32 entry_size, u32 entry_version, then entries
  * of u64 base_addr, u64 length, u32 type, u32 reserved.  entry_size is a
  * multiple of 8 so a later version may grow the entries; we read only
- * the fields above and ignore entry_version. */
+ * the fields above and ignore entry_version.  Any number of entries is
+ * accepted (mmap_add). */
 static int parse_mmap(struct mb2_cursor *c, uint32_t off, uint32_t size,
 		      struct mb2_info *out, const char **err)
 {
@@ -184,26 +265,23 @@ static int parse_mmap(struct mb2_cursor *c, uint32_t off, uint32_t size,
 			    "0x%x: %u bytes of entries is not a multiple of "
 			    "entry_size %u", off, body, entry_size);
 	count = body / entry_size;
-	if (count > MB2_MAX_MMAP)
-		return fail(err, "multiboot2 info: memory map tag at offset "
-			    "0x%x has %u entries, more than %u",
-			    off, count, MB2_MAX_MMAP);
 	for (i = 0; i < count; i++) {
 		uint32_t e = off + MB2_MMAP_HDR + i * entry_size;
-		struct mb2_mmap_entry *m = &out->mmap[i];
-		m->base = rd64(c, e);
-		m->len = rd64(c, e + 8);
-		m->type = rd32(c, e + 16);
+		struct mb2_mmap_entry m;
+		m.base = rd64(c, e);
+		m.len = rd64(c, e + 8);
+		m.type = rd32(c, e + 16);
 		/* Consumers compute the exclusive end base + len, so it
 		 * must be representable: reject ends at or past 2^64. */
-		if (m->len > UINT64_MAX - m->base)
+		if (m.len > UINT64_MAX - m.base)
 			return fail(err, "multiboot2 info: memory map entry %u "
 				    "(base 0x%llx length 0x%llx) does not end "
 				    "below 2^64", i,
-				    (unsigned long long)m->base,
-				    (unsigned long long)m->len);
+				    (unsigned long long)m.base,
+				    (unsigned long long)m.len);
+		mmap_add(out, &m);
 	}
-	out->mmap_count = count;
+	out->mmap_total = count;
 	return 0;
 }
 

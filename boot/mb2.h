@@ -18,6 +18,8 @@
 /* Value in EAX when a multiboot2 loader enters the kernel (spec 3.3). */
 #define MB2_BOOTLOADER_MAGIC 0x36d76289u
 
+/* The memory map table's size.  A longer map is not an error: see
+ * "Memory maps of any length" below. */
 #define MB2_MAX_MMAP 128
 #define MB2_MAX_MODULES 32
 
@@ -42,12 +44,41 @@ struct mb2_module {
 	const char *cmdline;    /* points into the info buffer; "" if empty */
 };
 
+/*
+ * Memory maps of any length.  UEFI machines report hundreds of entries
+ * (one per EFI region), so the tag may hold more entries than mmap[] has
+ * room for.  The parser never fails for that; it fills mmap[] in the
+ * loader's order like this:
+ *   1. An entry of length 0 is skipped (it describes nothing).
+ *   2. An entry of the same type as the last kept one that starts inside
+ *      or right at the end of it (base <= prev.base + prev.len) is merged
+ *      into it: that one grows to cover both.  Lossless, always done.
+ *      Gaps are never bridged and types never mixed, so no byte changes
+ *      type.
+ *   3. Otherwise it takes a free slot.  When there is none:
+ *      - an entry that is not available (reserved, ACPI, NVS, bad, any
+ *        unknown type) is dropped.  Tern only ever uses available
+ *        entries (mm/setup.c) and treats everything else as not RAM, so
+ *        a dropped one costs nothing but a line in the printed map;
+ *      - an available entry evicts the last kept non-available entry;
+ *        if every kept entry is available, the smallest available
+ *        entry (kept or new) is dropped, so the RAM lost is as little as
+ *        the table allows, and its bytes are counted.
+ * Every kept entry is the union of input entries of its own type, so a
+ * byte the loader did not call available is never available here.
+ * mmap_total == mmap_count + mmap_merged + mmap_dropped.
+ */
 struct mb2_info {
 	uint32_t total_size;
 	const char *cmdline;          /* "" when absent */
 	const char *loader_name;      /* "" when absent */
 	struct mb2_mmap_entry mmap[MB2_MAX_MMAP];
 	size_t mmap_count;
+	size_t mmap_total;            /* entries in the tag */
+	size_t mmap_merged;           /* empty, or merged into a kept entry */
+	size_t mmap_dropped;          /* no room: left out (any type) */
+	uint64_t mmap_dropped_bytes_available;  /* length of the dropped
+						 * available entries */
 	struct mb2_module modules[MB2_MAX_MODULES];
 	size_t module_count;
 	/* The RSDP copy inside the info buffer: NULL/0/0 when absent.

@@ -59,6 +59,12 @@ static void print_summary(const struct mm_summary *sum)
 		pr_info("  [0x%012llx-0x%012llx) %s", (unsigned long long)e->base,
 			(unsigned long long)(e->base + e->len), mmap_type_name(e->type));
 	}
+	if (info.mmap_merged || info.mmap_dropped)
+		pr_info("memory map: %zu entries from the loader, %zu merged, %zu dropped",
+			info.mmap_total, info.mmap_merged, info.mmap_dropped);
+	if (info.mmap_dropped_bytes_available)
+		pr_warn("memory map: more than %d entries; %llu KiB of available RAM left unused",
+			MB2_MAX_MMAP, (unsigned long long)(info.mmap_dropped_bytes_available >> 10));
 	pr_info("RAM: %llu MiB usable in %zu regions, highest address 0x%llx",
 		(unsigned long long)(sum->usable_bytes >> 20), sum->usable_regions,
 		(unsigned long long)sum->highest_usable);

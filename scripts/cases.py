@@ -242,6 +242,13 @@ CASES = [
          expect=[r"^tern: host interrupt vector 65: no handler \(EOI sent",
                  r"^tern: crashtest: survived a stray interrupt$", HELLO_EXITED],
          reject=[r"CRASH"], last=r"^tern: all guests done: 1 exited, 0 stopped$"),
+    # No PIT: the TSC rate the PIT gives is nonsense and is refused; the
+    # guests still run on a sane fallback (a 1-tick quantum or a stalled
+    # boot would time the case out).
+    dict(name="qemu-no-pit", emu="qemu", qemu_cpu=SVM_CPU, qemu_machine="pc,pit=off", mem="64M",
+         end="success", timeout=60, guests=[HELLO],
+         expect=[r"^tern: TSC: no usable rate; assuming 2000000 kHz$", HELLO_EXITED],
+         last=r"^tern: all guests done: 1 exited, 0 stopped$"),
     dict(name="crash-panic", emu="qemu", mem="64M", end="panic", timeout=60,
          options="crashtest=panic",
          expect=[r"^tern: PANIC: crashtest: deliberate panic$",

@@ -54,6 +54,7 @@ def boot(case, iso):
     # without nested paging, which Tern refuses with a one-line reason.
     env["QEMU_CPU"] = case.get("qemu_cpu", "qemu64")
     env["FIRMWARE"] = case.get("firmware", "bios")
+    env["QEMU_MACHINE"] = case.get("qemu_machine", "pc")
     emu = case["emu"]
     cmd = ["scripts/run.sh", iso, emu]
     start = time.time()

@@ -11,6 +11,7 @@
 #   IPS=n        Bochs instructions per emulated second
 #   QEMU_CPU=m   QEMU CPU model (TCG only; default EPYC)
 #   FIRMWARE=uefi  boot QEMU (TCG or KVM) with OVMF instead of its BIOS
+#   QEMU_MACHINE=m QEMU machine and its options (default pc; e.g. pc,pit=off)
 set -euo pipefail
 iso=$1
 emu=${2:-}
@@ -24,7 +25,7 @@ if [ -z "$emu" ]; then
 	if have_kvm; then emu=kvm; else emu=bochs; fi
 fi
 
-qemu_args=(-M pc -m "$mem" -cdrom "$iso" -boot d -display none -no-reboot
+qemu_args=(-M "${QEMU_MACHINE:-pc}" -m "$mem" -cdrom "$iso" -boot d -display none -no-reboot
 	   -device isa-debug-exit,iobase=0xf4,iosize=0x01)
 if [ "${FIRMWARE:-bios}" = uefi ]; then
 	qemu_args+=(-bios /usr/share/ovmf/OVMF.fd)

@@ -31,7 +31,7 @@ int ksnprintf(char *buf, size_t size, const char *fmt, ...)
 
 /* ---- builder ---- */
 
-#define BLOB_MAX 8192
+#define BLOB_MAX 65536   /* room for a 1000+ entry memory map */
 
 struct blob {
 	uint64_t words[BLOB_MAX / 8];   /* 8-byte aligned storage */
@@ -589,36 +589,325 @@ TEST(mb2_mmap_larger_entry_size)
 	      info.mmap[2].type == 3);
 }
 
-TEST(mb2_mmap_empty_and_too_many)
+/* ---- memory maps longer than the table (policy in boot/mb2.h) ---- */
+
+/* Is [base, end) covered by the union of input entries of `type`? */
+static int covered_by(const struct mm *in, size_t n, uint32_t type,
+		      uint64_t base, uint64_t end)
+{
+	uint64_t pos = base;
+	int progress = 1;
+
+	while (pos < end && progress) {
+		progress = 0;
+		for (size_t i = 0; i < n; i++) {
+			if (in[i].type != type || in[i].len == 0)
+				continue;
+			if (in[i].base <= pos && pos < in[i].base + in[i].len) {
+				pos = in[i].base + in[i].len;
+				progress = 1;
+			}
+		}
+	}
+	return pos >= end;
+}
+
+static uint64_t avail_bytes_in(const struct mm *in, size_t n)
+{
+	uint64_t sum = 0;
+	for (size_t i = 0; i < n; i++)
+		if (in[i].type == MB2_MMAP_AVAILABLE)
+			sum += in[i].len;
+	return sum;
+}
+
+static uint64_t avail_bytes_kept(const struct mb2_info *in)
+{
+	uint64_t sum = 0;
+	for (size_t i = 0; i < in->mmap_count; i++)
+		if (in->mmap[i].type == MB2_MMAP_AVAILABLE)
+			sum += in->mmap[i].len;
+	return sum;
+}
+
+/* What every parse of a map must satisfy, whatever its length: every
+ * kept entry is made of input entries of its own type (so no byte
+ * changes type, and no reserved byte becomes available), the counts add
+ * up, and (the inputs here do not overlap) every available byte is
+ * either kept or counted as dropped. */
+static int map_sound(const struct mm *in, size_t n, const struct mb2_info *out)
+{
+	if (out->mmap_count > MB2_MAX_MMAP || out->mmap_total != n ||
+	    out->mmap_count + out->mmap_merged + out->mmap_dropped != n)
+		return 0;
+	for (size_t k = 0; k < out->mmap_count; k++) {
+		const struct mb2_mmap_entry *e = &out->mmap[k];
+		if (e->len == 0 ||
+		    !covered_by(in, n, e->type, e->base, e->base + e->len))
+			return 0;
+		if (e->type != MB2_MMAP_AVAILABLE)
+			continue;
+		/* Explicitly: no input non-available byte inside it. */
+		for (size_t i = 0; i < n; i++)
+			if (in[i].type != MB2_MMAP_AVAILABLE &&
+			    in[i].len != 0 &&
+			    in[i].base < e->base + e->len &&
+			    e->base < in[i].base + in[i].len)
+				return 0;
+	}
+	return avail_bytes_kept(out) + out->mmap_dropped_bytes_available ==
+	       avail_bytes_in(in, n);
+}
+
+static struct mm big_map[1200];
+
+/* Parse a blob holding just the map `in` (on an exact-size copy for
+ * ASan, then in place to look at the result). */
+static int parse_map(const struct mm *in, size_t n)
 {
 	static struct blob b;
-	static struct mm many[MB2_MAX_MMAP + 1];
 	const char *err = NULL;
 
-	/* An empty map parses (count 0). */
 	blob_init(&b);
-	add_mmap(&b, many, 0);
+	add_mmap(&b, in, n);
 	blob_finish(&b);
-	CHECK(parse_copy(b.words, b.len, &info, &err) == 0);
-	CHECK(info.mmap_count == 0);
+	if (parse_copy(b.words, b.len, &info, &err) != 0 ||
+	    mb2_parse(b.words, b.len, &info, &err) != 0) {
+		printf("  (error was: %s)\n", err);
+		return 0;
+	}
+	return 1;
+}
 
+TEST(mb2_mmap_empty_and_long)
+{
+	static struct mm many[MB2_MAX_MMAP + 1];
+
+	/* An empty map parses (count 0). */
+	CHECK(parse_map(many, 0));
+	CHECK(info.mmap_count == 0 && info.mmap_total == 0);
+
+	/* Exactly the table's size, with gaps: kept as given. */
 	for (size_t i = 0; i <= MB2_MAX_MMAP; i++) {
-		many[i].base = i * 0x1000;
+		many[i].base = i * 0x2000;
 		many[i].len = 0x1000;
 		many[i].type = 1;
 	}
-	blob_init(&b);
-	add_mmap(&b, many, MB2_MAX_MMAP);
-	blob_finish(&b);
-	CHECK(parse_copy(b.words, b.len, &info, &err) == 0);
+	CHECK(parse_map(many, MB2_MAX_MMAP));
 	CHECK(info.mmap_count == MB2_MAX_MMAP);
+	CHECK(info.mmap_merged == 0 && info.mmap_dropped == 0);
 	CHECK(info.mmap[MB2_MAX_MMAP - 1].base ==
-	      (MB2_MAX_MMAP - 1) * 0x1000ull);
+	      (MB2_MAX_MMAP - 1) * 0x2000ull);
+	CHECK(map_sound(many, MB2_MAX_MMAP, &info));
 
-	blob_init(&b);
-	add_mmap(&b, many, MB2_MAX_MMAP + 1);
-	blob_finish(&b);
-	CHECK(fails_with(&b, "has 129 entries, more than 128"));
+	/* One more is no longer an error: the table keeps 128 and the
+	 * one left out (all the same size: the new one) is counted. */
+	CHECK(parse_map(many, MB2_MAX_MMAP + 1));
+	CHECK(info.mmap_count == MB2_MAX_MMAP && info.mmap_total == 129);
+	CHECK(info.mmap_dropped == 1 &&
+	      info.mmap_dropped_bytes_available == 0x1000);
+	CHECK(info.mmap[MB2_MAX_MMAP - 1].base ==
+	      (MB2_MAX_MMAP - 1) * 0x2000ull);
+	CHECK(map_sound(many, MB2_MAX_MMAP + 1, &info));
+
+	/* Without the gaps the 129 entries are one range. */
+	for (size_t i = 0; i <= MB2_MAX_MMAP; i++)
+		many[i].base = i * 0x1000;
+	CHECK(parse_map(many, MB2_MAX_MMAP + 1));
+	CHECK(info.mmap_count == 1 && info.mmap_merged == MB2_MAX_MMAP);
+	CHECK(info.mmap[0].base == 0 &&
+	      info.mmap[0].len == (MB2_MAX_MMAP + 1) * 0x1000ull);
+	CHECK(map_sound(many, MB2_MAX_MMAP + 1, &info));
+}
+
+TEST(mb2_mmap_600_contiguous_merge_into_one)
+{
+	for (size_t i = 0; i < 600; i++)
+		big_map[i] = (struct mm){ 0x100000 + i * 0x3000, 0x3000, 1 };
+	CHECK(parse_map(big_map, 600));
+	CHECK(info.mmap_count == 1);
+	CHECK(info.mmap_total == 600 && info.mmap_merged == 599);
+	CHECK(info.mmap_dropped == 0 && info.mmap_dropped_bytes_available == 0);
+	CHECK(info.mmap[0].base == 0x100000 && info.mmap[0].len == 600 * 0x3000);
+	CHECK(info.mmap[0].type == 1);
+	CHECK(map_sound(big_map, 600, &info));
+
+	/* The same for a non-available type: it keeps its type. */
+	for (size_t i = 0; i < 600; i++)
+		big_map[i].type = MB2_MMAP_NVS;
+	CHECK(parse_map(big_map, 600));
+	CHECK(info.mmap_count == 1 && info.mmap[0].type == MB2_MMAP_NVS);
+	CHECK(info.mmap[0].len == 600 * 0x3000);
+	CHECK(map_sound(big_map, 600, &info));
+}
+
+TEST(mb2_mmap_contiguous_different_types_stay_apart)
+{
+	/* 300 contiguous entries alternating available / reserved: no
+	 * merge may happen, and when the table fills the reserved ones go
+	 * first, never letting an available entry swallow a reserved one. */
+	for (size_t i = 0; i < 300; i++)
+		big_map[i] = (struct mm){ i * 0x1000, 0x1000,
+					  i % 2 ? MB2_MMAP_RESERVED : 1 };
+	CHECK(parse_map(big_map, 20));
+	CHECK(info.mmap_count == 20 && info.mmap_merged == 0);
+	for (size_t i = 0; i < 20; i++)
+		CHECK(info.mmap[i].base == big_map[i].base &&
+		      info.mmap[i].len == 0x1000 &&
+		      info.mmap[i].type == big_map[i].type);
+	CHECK(map_sound(big_map, 20, &info));
+
+	CHECK(parse_map(big_map, 300));
+	CHECK(info.mmap_count == MB2_MAX_MMAP && info.mmap_merged == 0);
+	CHECK(info.mmap_dropped == 300 - MB2_MAX_MMAP);
+	for (size_t i = 0; i < info.mmap_count; i++)
+		CHECK(info.mmap[i].type == 1 && info.mmap[i].len == 0x1000);
+	CHECK(info.mmap_dropped_bytes_available ==
+	      (150 - MB2_MAX_MMAP) * 0x1000ull);
+	CHECK(map_sound(big_map, 300, &info));
+}
+
+TEST(mb2_mmap_1000_alternating_with_gaps)
+{
+	/* Available [i*64K, +32K), then reserved [+40K, +56K): gaps on
+	 * both sides of every reserved entry.  500 available entries do
+	 * not fit, so every reserved one is dropped first, then the
+	 * available ones beyond the table (all of a size: the newest). */
+	for (size_t i = 0; i < 1000; i++) {
+		uint64_t slot = (uint64_t)(i / 2) * 0x10000;
+		big_map[i] = i % 2 ?
+			(struct mm){ slot + 0xA000, 0x4000, MB2_MMAP_RESERVED } :
+			(struct mm){ slot, 0x8000, MB2_MMAP_AVAILABLE };
+	}
+	CHECK(parse_map(big_map, 1000));
+	CHECK(info.mmap_total == 1000);
+	CHECK(info.mmap_count == MB2_MAX_MMAP);
+	CHECK(info.mmap_merged == 0);
+	CHECK(info.mmap_dropped == 1000 - MB2_MAX_MMAP);
+	CHECK(info.mmap_dropped_bytes_available ==
+	      (500 - MB2_MAX_MMAP) * 0x8000ull);
+	for (size_t i = 0; i < MB2_MAX_MMAP; i++)
+		CHECK(info.mmap[i].type == 1 &&
+		      info.mmap[i].base == i * 0x10000ull &&
+		      info.mmap[i].len == 0x8000);
+	CHECK(map_sound(big_map, 1000, &info));
+
+	/* 1000 entries whose available runs are contiguous (a UEFI map:
+	 * boot-services pieces), 5 available + 3 non-available of mixed
+	 * types per group, with a gap after each group: everything
+	 * fits once merged, so nothing is dropped. */
+	{
+		size_t n = 0;
+		for (size_t g = 0; n < 1000; g++) {
+			uint64_t at = g * 0x100000ull;
+			static const uint32_t types[8] = { 1, 1, 1, 1, 1, 2, 2, 4 };
+			for (size_t k = 0; k < 8 && n < 1000; k++) {
+				big_map[n++] = (struct mm){ at, 0x4000, types[k] };
+				at += 0x4000;
+			}
+		}
+		CHECK(parse_map(big_map, 1000));
+		/* 125 groups -> available, reserved, NVS each: 375 > 128. */
+		CHECK(info.mmap_total == 1000);
+		CHECK(map_sound(big_map, 1000, &info));
+		CHECK(info.mmap_dropped_bytes_available == 0);
+		CHECK(info.mmap_count == MB2_MAX_MMAP);
+		/* All 125 available runs kept, 80K each (5 x 16K). */
+		CHECK(avail_bytes_kept(&info) == 125 * 5 * 0x4000ull);
+	}
+
+	/* The same with 40 groups (320 entries) fits the table entirely. */
+	CHECK(parse_map(big_map, 320));
+	CHECK(info.mmap_count == 120 && info.mmap_dropped == 0);
+	CHECK(info.mmap_merged == 200);
+	CHECK(info.mmap[0].base == 0 && info.mmap[0].len == 5 * 0x4000 &&
+	      info.mmap[0].type == 1);
+	CHECK(info.mmap[1].base == 5 * 0x4000 && info.mmap[1].len == 2 * 0x4000 &&
+	      info.mmap[1].type == 2);
+	CHECK(info.mmap[2].base == 7 * 0x4000 && info.mmap[2].len == 0x4000 &&
+	      info.mmap[2].type == 4);
+	CHECK(info.mmap[3].base == 0x100000 && info.mmap[3].type == 1);
+	CHECK(map_sound(big_map, 320, &info));
+}
+
+TEST(mb2_mmap_available_alone_exceeds_table)
+{
+	/* 10 reserved entries, then 200 available ones (with gaps) of
+	 * 1..200 pages in a shuffled order, then 10 more reserved.  The
+	 * reserved ones go first; of the available ones the 128 largest
+	 * stay, in the loader's order, and the 72 smallest are reported. */
+	size_t n = 0;
+	uint64_t smallest = UINT64_MAX;
+
+	for (size_t i = 0; i < 10; i++)
+		big_map[n++] = (struct mm){ 0x2000 * i, 0x1000, MB2_MMAP_RESERVED };
+	for (size_t i = 0; i < 200; i++)
+		big_map[n++] = (struct mm){ 0x100000000ull * (i + 1),
+					    0x1000ull * (1 + (i * 7) % 200), 1 };
+	for (size_t i = 0; i < 10; i++)
+		big_map[n++] = (struct mm){ 0x10000000000ull + 0x1000 * i * 2,
+					    0x1000, MB2_MMAP_ACPI_RECLAIMABLE };
+	CHECK(parse_map(big_map, n));
+	CHECK(info.mmap_total == 220 && info.mmap_count == MB2_MAX_MMAP);
+	CHECK(info.mmap_dropped == 220 - MB2_MAX_MMAP);
+	CHECK(info.mmap_dropped_bytes_available == 0x1000ull * 72 * 73 / 2);
+	for (size_t i = 0; i < info.mmap_count; i++) {
+		CHECK(info.mmap[i].type == 1);
+		if (info.mmap[i].len < smallest)
+			smallest = info.mmap[i].len;
+		if (i)
+			CHECK(info.mmap[i].base > info.mmap[i - 1].base);
+	}
+	CHECK(smallest == 73 * 0x1000ull);
+	CHECK(map_sound(big_map, n, &info));
+}
+
+TEST(mb2_mmap_merge_rules)
+{
+	static const struct mm overlap[] = {
+		{ 0x1000, 0x2000, 1 },          /* [1000, 3000) */
+		{ 0x2000, 0x3000, 1 },          /* overlaps: [1000, 5000) */
+		{ 0x2000, 0x1000, 1 },          /* inside: no change */
+		{ 0x5001, 0x1000, 1 },          /* one byte gap: apart */
+		{ 0x0, 0x800, 1 },              /* before it: apart */
+		{ 0x800, 0x0, 2 },              /* empty: skipped */
+		{ 0x800, 0x800, 2 },            /* other type: apart */
+		{ 0x1000, 0x1000, 2 },          /* contiguous reserved */
+	};
+	CHECK(parse_map(overlap, 8));
+	CHECK(info.mmap_total == 8 && info.mmap_count == 4);
+	CHECK(info.mmap_merged == 4 && info.mmap_dropped == 0);
+	CHECK(info.mmap[0].base == 0x1000 && info.mmap[0].len == 0x4000);
+	CHECK(info.mmap[1].base == 0x5001 && info.mmap[1].len == 0x1000);
+	CHECK(info.mmap[2].base == 0x0 && info.mmap[2].len == 0x800);
+	CHECK(info.mmap[3].base == 0x800 && info.mmap[3].len == 0x1800 &&
+	      info.mmap[3].type == 2);
+}
+
+TEST(mb2_mmap_full_table_drops_reserved_not_ram)
+{
+	/* 128 available entries fill the table; the reserved ones after
+	 * them are dropped, costing no RAM; a larger available entry
+	 * then displaces the smallest kept one. */
+	size_t n = 0;
+	for (size_t i = 0; i < MB2_MAX_MMAP; i++)
+		big_map[n++] = (struct mm){ i * 0x10000ull, 0x1000 + (i == 5), 1 };
+	for (size_t i = 0; i < 50; i++)
+		big_map[n++] = (struct mm){ 0x10000000 + i * 0x2000, 0x1000,
+					    i % 2 ? 5u : 2u };
+	CHECK(parse_map(big_map, n));
+	CHECK(info.mmap_count == MB2_MAX_MMAP && info.mmap_dropped == 50);
+	CHECK(info.mmap_dropped_bytes_available == 0);
+	CHECK(map_sound(big_map, n, &info));
+
+	big_map[n++] = (struct mm){ 0x20000000, 0x100000, 1 };
+	CHECK(parse_map(big_map, n));
+	CHECK(info.mmap_count == MB2_MAX_MMAP && info.mmap_dropped == 51);
+	CHECK(info.mmap_dropped_bytes_available == 0x1000);
+	/* The first of the equal smallest went: entry 0. */
+	CHECK(info.mmap[0].base == 0x10000);
+	CHECK(info.mmap[MB2_MAX_MMAP - 1].base == 0x20000000);
+	CHECK(map_sound(big_map, n, &info));
 }
 
 TEST(mb2_mmap_entry_wraps)
@@ -850,6 +1139,8 @@ static int fuzz_one(const unsigned char *src, size_t len)
 		const unsigned char *r = info.rsdp;
 		ok = info.total_size <= len && info.total_size >= 16 &&
 		     info.mmap_count <= MB2_MAX_MMAP &&
+		     info.mmap_count + info.mmap_merged + info.mmap_dropped ==
+		     info.mmap_total &&
 		     info.module_count <= MB2_MAX_MODULES &&
 		     string_inside(info.cmdline, copy, len) &&
 		     string_inside(info.loader_name, copy, len);
