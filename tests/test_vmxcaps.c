@@ -246,3 +246,14 @@ TEST(vmxcaps_missing_features_named)
 	CHECK(rc == -1 && strstr(lacking, "write-back EPT memory type"));
 	cap_ept_vpid = ~0ull;
 }
+
+TEST(vmxcaps_preemption_timer_errata)
+{
+	CHECK(vmx_preemption_timer_broken(0x000206E6));
+	CHECK(vmx_preemption_timer_broken(0x000306A8));
+	/* Reserved bits 15:14 and 31:28 do not count. */
+	CHECK(vmx_preemption_timer_broken(0xF001C6A5));   /* = 0x000106A5 */
+	CHECK(!vmx_preemption_timer_broken(0x000906EA));   /* Coffee Lake */
+	CHECK(!vmx_preemption_timer_broken(0x000306A9));   /* Ivy Bridge E3 v2, another stepping */
+	CHECK(!vmx_preemption_timer_broken(0x00A20F10));   /* an AMD signature */
+}

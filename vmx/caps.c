@@ -19,6 +19,14 @@ int vmx_caps_probe(void)
 		pr_err("vmx: cannot run guests: this CPU's VT-x lacks %s", lacking);
 		return -1;
 	}
+	/* With the erratum the rate is unknown: count as if the timer ran
+	 * at the full TSC rate, so a quantum may last longer than asked
+	 * (up to 2^shift times), never shorter. */
+	if (vmx_preemption_timer_broken(cpuid(1, 0).eax)) {
+		pr_warn("vmx: this CPU's VMX-preemption timer runs at the wrong rate (erratum); "
+			"quanta may last up to %u times longer", 1u << vmx_caps.preemption_shift);
+		vmx_caps.preemption_shift = 0;
+	}
 	pr_info("vmx: EPT (2 MiB pages%s), unrestricted guest, VPID, preemption timer (TSC >> %u)",
 		vmx_caps.ept_1g ? ", 1 GiB pages" : "", vmx_caps.preemption_shift);
 	return 0;

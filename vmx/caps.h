@@ -33,6 +33,10 @@ int vmx_caps_probe(void);
 int vmx_caps_compute(uint64_t (*read_msr)(uint32_t msr), struct vmx_caps *caps, char *lacking,
 		     size_t size);
 
+/* The CPU (by CPUID.1:EAX) is one whose preemption timer runs at the
+ * wrong rate (vmx/caps_adjust.c has the list). */
+bool vmx_preemption_timer_broken(uint32_t cpuid1_eax);
+
 /* Split out for tests/test_vmxcaps.c: a control value from the allowed
  * settings MSR (low half: bits that must be 1, high half: bits that may
  * be 1).  `required` bits missing from allowed-1 are returned in *missing. */

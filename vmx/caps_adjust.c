@@ -179,3 +179,23 @@ int vmx_caps_compute(uint64_t (*read_msr)(uint32_t msr), struct vmx_caps *out, c
 	}
 	return m.len ? -1 : 0;
 }
+
+/* CPUs whose VMX-preemption timer does not count at the rate
+ * IA32_VMX_MISC[4:0] gives (processor signatures, CPUID.1:EAX without
+ * the reserved bits 15:14 and 31:28; the list KVM and VirtualBox keep,
+ * from Intel's specification updates: errata BA86, AAX65, AAT59, AAU65,
+ * AAO95, AAN92, AAP86, AAM126, AAJ124, AAK139, and Xeon E3-1200 v2). */
+static const uint32_t broken_preemption_timer[] = {
+	0x000206E6, 0x00020652, 0x00020655, 0x000106E5, 0x000106A0,
+	0x000106A1, 0x000106A4, 0x000106A5, 0x000306A8,
+};
+
+bool vmx_preemption_timer_broken(uint32_t cpuid1_eax)
+{
+	uint32_t sig = cpuid1_eax & ~(0x3u << 14 | 0xFu << 28);
+
+	for (unsigned i = 0; i < sizeof broken_preemption_timer / sizeof broken_preemption_timer[0]; i++)
+		if (sig == broken_preemption_timer[i])
+			return true;
+	return false;
+}
