@@ -5,9 +5,26 @@
 
 enum log_level log_level = LOG_INFO;
 
+/* Everything printed before console_choose() settled on a console, so
+ * that it can be shown again there (the boot summary, option errors). */
+#define EARLY_LOG 8192
+static char early[EARLY_LOG];
+static unsigned early_len;
+static bool early_done;
+
 void console_putc(char c)
 {
+	if (!early_done && early_len < EARLY_LOG)
+		early[early_len++] = c;
 	uart_putc(c);
+}
+
+void console_replay_early(bool replay)
+{
+	early_done = true;
+	if (replay)
+		for (unsigned i = 0; i < early_len; i++)
+			uart_putc(early[i]);
 }
 
 static void emit_console(char c, void *ctx)

@@ -5,6 +5,7 @@
 #define TERN_CORE_LOG_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 
 enum log_level {
 	LOG_NONE = 0,
@@ -20,6 +21,12 @@ extern enum log_level log_level;
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void kvprintf(const char *fmt, va_list ap);
 void console_putc(char c);
+/* The console is chosen (core/console.c): stop keeping early output,
+ * and print it again on the new console if `replay`. */
+void console_replay_early(bool replay);
+/* The console is chosen (core/console.c): stop keeping early output,
+ * and print it again on the new console if `replay`. */
+void console_replay_early(bool replay);
 
 /* "tern: ..." lines, printed when level <= log_level.  The contract
  * lines of DESIGN.md section 5 are printed at LOG_ERROR or LOG_INFO

@@ -17,6 +17,7 @@
 #include "arch/x86/power.h"
 #include "arch/x86/uart16550.h"
 #include "boot/mb2.h"
+#include "core/console.h"
 #include "core/crashtest.h"
 #include "core/log.h"
 #include "core/options.h"
@@ -108,6 +109,7 @@ void kmain(uint32_t magic, uint64_t info_phys)
 	 * direct map so its string pointers stay valid. */
 	parse_boot_info(info_phys);
 	acpi_init(info.rsdp);
+	console_choose(options.console);
 	emulator_detect(acpi_oem_id());
 	quiesce_interrupts();
 	print_summary(&sum);

@@ -30,6 +30,10 @@ static void parse_one(const struct cmdline_word *w)
 			bad(w, "expected a time slice in milliseconds, 1-10000");
 		else
 			options.quantum_us = v * 1000;
+	} else if (cmdline_key_is(w, "console")) {
+		/* Checked when the console is chosen (core/console.c). */
+		if (!w->value || !cmdline_copy_value(w, options.console, sizeof options.console))
+			bad(w, "expected com1-com4, io:PORT, mmio:ADDRESS[,WIDTH] or none");
 	} else if (cmdline_key_is(w, "crashtest")) {
 		if (!w->value || !cmdline_copy_value(w, options.crashtest, sizeof options.crashtest))
 			bad(w, "expected pf, ud, de, panic, vmentry, vmcontrol or eptmisconfig");

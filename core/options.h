@@ -7,6 +7,7 @@
 struct options {
 	uint64_t quantum_us;     /* scheduler time slice: quantum=<ms> */
 	char crashtest[16];      /* crashtest=<kind>: fail on purpose (core/crashtest.h) */
+	char console[40];        /* console=<where> (lib/console_spec.h), "" for the default */
 };
 
 extern struct options options;

@@ -55,6 +55,7 @@ def boot(case, iso):
     env["QEMU_CPU"] = case.get("qemu_cpu", "qemu64")
     env["FIRMWARE"] = case.get("firmware", "bios")
     env["QEMU_MACHINE"] = case.get("qemu_machine", "pc")
+    env["SERIAL_PORT"] = str(case.get("serial_port", 1))
     emu = case["emu"]
     cmd = ["scripts/run.sh", iso, emu]
     start = time.time()

@@ -12,6 +12,7 @@
 #   QEMU_CPU=m   QEMU CPU model (TCG only; default EPYC)
 #   FIRMWARE=uefi  boot QEMU (TCG or KVM) with OVMF instead of its BIOS
 #   QEMU_MACHINE=m QEMU machine and its options (default pc; e.g. pc,pit=off)
+#   SERIAL_PORT=2  QEMU: no COM1; the console file or terminal is COM2
 set -euo pipefail
 iso=$1
 emu=${2:-}
@@ -33,13 +34,17 @@ fi
 serial_arg() {
 	if [ -n "${SERIAL:-}" ]; then echo "file:$SERIAL"; else echo "stdio"; fi
 }
+serial_args=(-serial "$(serial_arg)")
+if [ "${SERIAL_PORT:-1}" = 2 ]; then
+	serial_args=(-serial none -serial "$(serial_arg)")
+fi
 
 case "$emu" in
 qemu)
-	exec qemu-system-x86_64 -cpu "${QEMU_CPU:-EPYC}" "${qemu_args[@]}" -serial "$(serial_arg)" ;;
+	exec qemu-system-x86_64 -cpu "${QEMU_CPU:-EPYC}" "${qemu_args[@]}" "${serial_args[@]}" ;;
 kvm)
 	have_kvm || { echo "run: /dev/kvm is not usable or the CPU has neither VMX nor SVM" >&2; exit 1; }
-	exec qemu-system-x86_64 -enable-kvm -cpu host "${qemu_args[@]}" -serial "$(serial_arg)" ;;
+	exec qemu-system-x86_64 -enable-kvm -cpu host "${qemu_args[@]}" "${serial_args[@]}" ;;
 bochs)
 	exec "$here/bochs.sh" "$iso" ;;
 *)

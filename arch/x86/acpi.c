@@ -118,6 +118,28 @@ static const struct rsdp *root;
  * (id, reserved, 32-bit address, GSI base). */
 #define MADT_IOAPIC 1
 
+/* SPCR (Microsoft's Serial Port Console Redirection table, listed by
+ * ACPI 6.4 5.2.6): interface type at offset 36 (0 = 16550, 1 = 16450,
+ * 0x12 = 16550-compatible), the UART's Generic Address Structure at 40
+ * (space 0 = memory, 1 = I/O; access size 1 = byte, 3 = dword). */
+int acpi_spcr_uart(bool *mmio, uint64_t *base, unsigned *width)
+{
+	const uint8_t *t = root ? (const uint8_t *)find_table(root, "SPCR") : NULL;
+	uint64_t addr;
+
+	if (!t || ((const struct sdt_header *)t)->length < 52)
+		return -1;
+	if (t[36] != 0 && t[36] != 1 && t[36] != 0x12)
+		return -1;
+	memcpy(&addr, t + 44, 8);
+	if (!addr || (t[40] != 0 && t[40] != 1))
+		return -1;
+	*mmio = t[40] == 0;
+	*base = addr;
+	*width = t[43] == 3 || t[41] == 32 ? 4 : 1;
+	return 0;
+}
+
 int acpi_for_each_ioapic(void (*fn)(uint64_t addr))
 {
 	const struct sdt_header *madt = root ? find_table(root, "APIC") : NULL;
