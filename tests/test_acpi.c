@@ -289,3 +289,76 @@ TEST(acpi_s5_truncated_inside_pkglength)
 	EXPECT_NO_S5(AML("\x08_S5_\x12\x04\x01\x0A"));
 	EXPECT_NO_S5(AML("\x08_S5_\x12\x05\x01\x0B\x05"));
 }
+
+/* ---- entering S5 from the FADT (acpi_s5_plan) ---- */
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static void put_gas(uint8_t *g, uint8_t space, uint8_t bits, uint8_t access, uint64_t addr)
+{
+	g[0] = space;
+	g[1] = bits;
+	g[2] = 0;
+	g[3] = access;
+	put32(g + 4, (uint32_t)addr);
+	put32(g + 8, (uint32_t)(addr >> 32));
+}
+
+TEST(acpi_plan_legacy_fadt)
+{
+	uint8_t f[116] = { 0 };
+	struct acpi_s5_plan p;
+
+	put32(f + 48, 0xB2);      /* SMI_CMD */
+	f[52] = 0xF1;             /* ACPI_ENABLE */
+	put32(f + 64, 0xB004);    /* PM1a_CNT_BLK */
+	CHECK(acpi_s5_plan(f, sizeof f, 5, 0, &p) == 0);
+	CHECK(!p.hw_reduced && p.pm1a.space == ACPI_SPACE_IO && p.pm1a.addr == 0xB004 && p.pm1a.width == 2);
+	CHECK(p.pm1b.width == 0);          /* no PM1b: nothing written to port 0 */
+	CHECK(p.smi_cmd == 0xB2 && p.acpi_enable == 0xF1 && p.slp_typa == 5);
+}
+
+TEST(acpi_plan_x_fields_win)
+{
+	uint8_t f[276] = { 0 };
+	struct acpi_s5_plan p;
+
+	put32(f + 64, 0x404);
+	put32(f + 68, 0x408);
+	put_gas(f + 172, ACPI_SPACE_MEMORY, 16, 2, 0xFED80000ull);
+	put_gas(f + 184, ACPI_SPACE_IO, 16, 0, 0x1808);
+	CHECK(acpi_s5_plan(f, sizeof f, 7, 6, &p) == 0);
+	CHECK(p.pm1a.space == ACPI_SPACE_MEMORY && p.pm1a.addr == 0xFED80000ull && p.pm1a.width == 2);
+	CHECK(p.pm1b.space == ACPI_SPACE_IO && p.pm1b.addr == 0x1808 && p.pm1b.width == 2);
+	/* An X_ field left zero falls back to the 32-bit one. */
+	put_gas(f + 184, 0, 0, 0, 0);
+	CHECK(acpi_s5_plan(f, sizeof f, 7, 6, &p) == 0 && p.pm1b.addr == 0x408);
+}
+
+TEST(acpi_plan_hw_reduced)
+{
+	uint8_t f[276] = { 0 };
+	struct acpi_s5_plan p;
+
+	put32(f + 112, 1u << 20);                                   /* HW_REDUCED_ACPI */
+	CHECK(acpi_s5_plan(f, sizeof f, 5, 5, &p) == -1);           /* no SLEEP_CONTROL_REG */
+	put_gas(f + 244, ACPI_SPACE_IO, 8, 1, 0x1804);
+	CHECK(acpi_s5_plan(f, sizeof f, 5, 5, &p) == 0);
+	CHECK(p.hw_reduced && p.sleep_ctl.addr == 0x1804 && p.sleep_ctl.width == 1);
+	CHECK(p.pm1a.width == 0);
+}
+
+TEST(acpi_plan_refuses_empty)
+{
+	uint8_t f[116] = { 0 };
+	struct acpi_s5_plan p;
+
+	CHECK(acpi_s5_plan(f, sizeof f, 5, 0, &p) == -1);           /* no PM1a at all */
+	CHECK(acpi_s5_plan(f, 40, 5, 0, &p) == -1);                 /* truncated FADT */
+	put32(f + 64, 0x12345);                                     /* not an I/O port */
+	CHECK(acpi_s5_plan(f, sizeof f, 5, 0, &p) == -1);
+}

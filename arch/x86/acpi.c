@@ -173,11 +173,22 @@ const char *acpi_oem_id(void)
 	return oem_id[0] ? oem_id : NULL;
 }
 
+/* X_DSDT (offset 140, ACPI 2.0+) wins over the 32-bit DSDT when set. */
+static uint64_t fadt_dsdt(const struct fadt *fadt)
+{
+	uint64_t x = 0;
+
+	if (fadt->h.length >= 148)
+		memcpy(&x, (const uint8_t *)fadt + 140, 8);
+	return x ? x : fadt->dsdt;
+}
+
 int acpi_init(const void *loader_rsdp)
 {
 	const struct rsdp *rsdp = find_rsdp(loader_rsdp);
 	const struct fadt *fadt;
 	const struct sdt_header *dsdt;
+	struct acpi_s5_plan plan;
 	uint8_t a, b;
 
 	if (!rsdp) {
@@ -191,12 +202,18 @@ int acpi_init(const void *loader_rsdp)
 		pr_warn("acpi: no usable FADT; ACPI power-off unavailable");
 		return -1;
 	}
-	dsdt = map_table(fadt->dsdt);
+	dsdt = map_table(fadt_dsdt(fadt));
 	if (!dsdt || acpi_find_s5((const uint8_t *)(dsdt + 1), dsdt->length - sizeof *dsdt, &a, &b)) {
 		pr_warn("acpi: no \\_S5 object in the DSDT; ACPI power-off unavailable");
 		return -1;
 	}
-	power_set_acpi_s5((uint16_t)fadt->pm1a_cnt_blk, (uint16_t)fadt->pm1b_cnt_blk, a, b);
-	pr_debug("acpi: S5 via PM1a_CNT=0x%x SLP_TYPa=%u", fadt->pm1a_cnt_blk, a);
+	if (acpi_s5_plan((const uint8_t *)fadt, fadt->h.length, a, b, &plan)) {
+		pr_warn("acpi: the FADT names no PM1 control or sleep control register; ACPI "
+			"power-off unavailable");
+		return -1;
+	}
+	power_set_acpi_s5(&plan);
+	pr_debug("acpi: S5 via %s 0x%llx, SLP_TYPa=%u", plan.hw_reduced ? "SLEEP_CONTROL" : "PM1a_CNT",
+		 (unsigned long long)(plan.hw_reduced ? plan.sleep_ctl.addr : plan.pm1a.addr), a);
 	return 0;
 }

@@ -86,3 +86,74 @@ int acpi_find_s5(const uint8_t *aml, size_t len, uint8_t *slp_typa, uint8_t *slp
 	}
 	return -1;
 }
+
+/* FADT offsets (ACPI 6.4 Table 5.9). */
+#define FADT_SMI_CMD         48
+#define FADT_ACPI_ENABLE     52
+#define FADT_PM1A_CNT_BLK    64
+#define FADT_PM1B_CNT_BLK    68
+#define FADT_PM1_CNT_LEN     89
+#define FADT_FLAGS           112
+#define FADT_X_PM1A_CNT_BLK  172
+#define FADT_X_PM1B_CNT_BLK  184
+#define FADT_SLEEP_CONTROL   244
+#define FADT_HW_REDUCED      (1u << 20)
+
+static uint32_t rd32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint64_t rd64(const uint8_t *p)
+{
+	return rd32(p) | (uint64_t)rd32(p + 4) << 32;
+}
+
+/* A Generic Address Structure (ACPI 6.4 5.2.3.2): space, bit width, bit
+ * offset, access size (1 byte, 2 word, 3 dword), 64-bit address. */
+static struct acpi_reg gas(const uint8_t *g, uint8_t default_width)
+{
+	struct acpi_reg r = { .space = g[0], .addr = rd64(g + 4) };
+	unsigned bits = g[1];
+
+	if (!r.addr || (r.space != ACPI_SPACE_MEMORY && r.space != ACPI_SPACE_IO))
+		return (struct acpi_reg){ 0, 0, 0 };
+	r.width = g[3] >= 1 && g[3] <= 3 ? (uint8_t)(1u << (g[3] - 1)) :
+		  bits == 8 ? 1 : bits == 32 ? 4 : bits == 16 ? 2 : default_width;
+	return r;
+}
+
+/* The 32-bit block address, an I/O port (0: none). */
+static struct acpi_reg io_block(uint32_t port, uint8_t width)
+{
+	if (!port || port > 0xFFFF)
+		return (struct acpi_reg){ 0, 0, 0 };
+	return (struct acpi_reg){ ACPI_SPACE_IO, width, port };
+}
+
+int acpi_s5_plan(const uint8_t *fadt, size_t len, uint8_t slp_typa, uint8_t slp_typb,
+		 struct acpi_s5_plan *plan)
+{
+	*plan = (struct acpi_s5_plan){ .slp_typa = slp_typa, .slp_typb = slp_typb };
+	if (len < FADT_PM1B_CNT_BLK + 4)
+		return -1;
+	plan->smi_cmd = rd32(fadt + FADT_SMI_CMD) <= 0xFFFF ? (uint16_t)rd32(fadt + FADT_SMI_CMD) : 0;
+	plan->acpi_enable = fadt[FADT_ACPI_ENABLE];
+	plan->hw_reduced = len >= FADT_FLAGS + 4 && (rd32(fadt + FADT_FLAGS) & FADT_HW_REDUCED);
+	if (plan->hw_reduced) {
+		if (len >= FADT_SLEEP_CONTROL + 12)
+			plan->sleep_ctl = gas(fadt + FADT_SLEEP_CONTROL, 1);
+		return plan->sleep_ctl.width ? 0 : -1;
+	}
+	/* The 64-bit X_ fields win where they are there (5.2.9: "if non-zero,
+	 * the 32-bit field must be ignored"). */
+	if (len >= FADT_X_PM1A_CNT_BLK + 12)
+		plan->pm1a = gas(fadt + FADT_X_PM1A_CNT_BLK, 2);
+	if (!plan->pm1a.width)
+		plan->pm1a = io_block(rd32(fadt + FADT_PM1A_CNT_BLK), 2);
+	if (len >= FADT_X_PM1B_CNT_BLK + 12)
+		plan->pm1b = gas(fadt + FADT_X_PM1B_CNT_BLK, 2);
+	if (!plan->pm1b.width)
+		plan->pm1b = io_block(rd32(fadt + FADT_PM1B_CNT_BLK), 2);
+	return plan->pm1a.width ? 0 : -1;
+}

@@ -14,8 +14,9 @@ enum exit_status {
 	EXIT_NO_VMX = 3,    /* (7) this CPU cannot run guests (no usable VT-x) */
 };
 
-/* Remember the ACPI S5 register and value, found by arch/x86/acpi.c. */
-void power_set_acpi_s5(uint16_t pm1a_cnt, uint16_t pm1b_cnt, uint8_t slp_typa, uint8_t slp_typb);
+struct acpi_s5_plan;
+/* Remember how to enter ACPI S5, found by arch/x86/acpi.c. */
+void power_set_acpi_s5(const struct acpi_s5_plan *plan);
 _Noreturn void power_off(enum exit_status status);
 
 #endif
