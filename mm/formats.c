@@ -9,12 +9,14 @@ const struct pt_format host_format = {
 };
 
 /* An EPT entry is present if any of R/W/X is set (SDM Vol. 3C 29.3.2);
- * non-leaf entries grant everything, leaves decide.  RAM is WB, and the
- * guest's PAT still applies (no "ignore PAT"). */
+ * non-leaf entries grant everything, leaves decide.  Guest RAM is WB
+ * with "ignore PAT" (29.3.7.2): every page Tern maps is ordinary RAM with
+ * no device behind it, so whatever the guest's PAT and MTRRs say, its
+ * memory stays write-back (as KVM maps RAM without non-coherent DMA). */
 const struct pt_format ept_format = {
 	.present_mask = EPT_READ | EPT_WRITE | EPT_EXECUTE,
 	.table_flags = EPT_READ | EPT_WRITE | EPT_EXECUTE,
-	.leaf_ram = EPT_READ | EPT_WRITE | EPT_EXECUTE | EPT_MEMTYPE_WB,
+	.leaf_ram = EPT_READ | EPT_WRITE | EPT_EXECUTE | EPT_MEMTYPE_WB | EPT_IGNORE_PAT,
 	.root_flags = EPTP_WB_4LEVEL,
 };
 

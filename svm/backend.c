@@ -167,13 +167,16 @@ static void svm_get_seg(struct vcpu *v, enum vseg_reg s, struct vseg *out)
 	out->ar = svm_attrib_to_vmx_ar(seg->attrib);
 }
 
-/* With nested paging the guest owns CR0/CR3/CR4 and no write of them
- * is intercepted; the core commits here only if that ever changes. */
+/* CR0 and CR4 writes are intercepted and checked by the core
+ * (virt/cr.c, svm/vmcb.c says why); the checked values land here. */
 static void svm_set_control_regs(struct vcpu *v, const struct cr_state *st)
 {
 	struct vmcb_save *s = &vmcb_of(v)->save;
 
-	s->cr0 = st->cr0;
+	/* CD and NW stay clear in the real CR0, so a guest cannot make its
+	 * memory uncached.  Unlike VMX, SVM has no read shadow, and CR0
+	 * reads are not intercepted: the guest reads them back clear. */
+	s->cr0 = st->cr0 & ~(CR0_CD | CR0_NW);
 	s->cr3 = st->cr3;
 	s->cr4 = st->cr4;
 	s->efer = st->efer | EFER_SVME;

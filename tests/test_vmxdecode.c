@@ -381,6 +381,7 @@ TEST(ept_entries_grant_rwx_and_wb)
 		/* PTE (Table 29-6): R, W, X, memory type 6 (WB) in bits 5:3. */
 		CHECK((e[3] & EPT_RWX) == EPT_RWX);
 		CHECK(EPT_MEMTYPE(e[3]) == 6);
+		CHECK(e[3] & EPT_IGNORE_PAT);       /* RAM stays WB whatever the guest's PAT */
 		CHECK((e[3] & PT_ADDR_MASK) == 0x10000000ull + i * 0x1000);
 		CHECK((e[3] >> 52) == 0);
 		CHECK(pt_translate(&pt, gpas[i], &pa, &flags, &level));

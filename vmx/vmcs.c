@@ -104,7 +104,9 @@ static int write_tsc_offset(void)
  * control itself (vmx_set_control_regs): CR0.PG is then Tern's too. */
 static uint64_t cr0_mask(void)
 {
-	uint64_t mask = (vmx_caps.cr0_fixed0 & ~(CR0_PE | CR0_PG)) | ~vmx_caps.cr0_fixed1;
+	/* CD and NW are Tern's too: vmx_guest_cr0() keeps them clear. */
+	uint64_t mask = (vmx_caps.cr0_fixed0 & ~(CR0_PE | CR0_PG)) | ~vmx_caps.cr0_fixed1 |
+			CR0_CD | CR0_NW;
 
 	return vmx_caps.lma_saved ? mask : mask | CR0_PG;
 }

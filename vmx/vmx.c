@@ -22,7 +22,11 @@ uint64_t vmx_guest_cr0(uint64_t shadow)
 {
 	/* Unrestricted guest lifts the PE and PG requirements (25.8). */
 	uint64_t fixed0 = vmx_caps.cr0_fixed0 & ~(CR0_PE | CR0_PG);
-	return fix_bits(shadow, fixed0, vmx_caps.cr0_fixed1);
+	/* CD and NW are Tern's (vmx/vmcs.c: in the guest/host mask): the
+	 * guest sees what it wrote, the CPU keeps caching on, so a guest
+	 * that disables caching (Linux does while it sets up MTRRs and PAT)
+	 * does not make its memory, and every exit, uncached. */
+	return fix_bits(shadow, fixed0, vmx_caps.cr0_fixed1) & ~(CR0_CD | CR0_NW);
 }
 
 uint64_t vmx_guest_cr4(uint64_t shadow)
