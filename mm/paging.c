@@ -1,8 +1,11 @@
 /* Building the hypervisor's final page tables (layout in paging.h). */
 #include "mm/paging.h"
 #include "arch/x86/cpu.h"
+#include "arch/x86/msr.h"
 #include "core/panic.h"
+#include "core/log.h"
 #include "mm/formats.h"
+#include "mm/mtrr.h"
 #include "mm/pagetable.h"
 
 
@@ -56,7 +59,58 @@ static uint64_t map_limit(uint64_t max_phys)
 	return end > LOW_4G ? end : LOW_4G;
 }
 
-void paging_init(uint64_t max_phys, struct frame_alloc *fa)
+/* The MTRRs as the CPU has them (SDM Vol. 3A 12.11); none without the
+ * MTRR feature (CPUID.1:EDX[12]). */
+static void read_mtrrs(struct mtrr_state *m)
+{
+	unsigned bits = cpuid(0x80000000, 0).eax >= 0x80000008 ? cpuid(0x80000008, 0).eax & 0xFF : 36;
+
+	*m = (struct mtrr_state){ .phys_bits = bits };
+	if (!(cpuid(1, 0).edx & (1u << 12)))
+		return;
+	m->cap = rdmsr(IA32_MTRRCAP);
+	m->def_type = rdmsr(IA32_MTRR_DEF_TYPE);
+	for (unsigned i = 0; i < (m->cap & 0xFF) && i < MTRR_MAX_VAR; i++) {
+		m->base[i] = rdmsr(IA32_MTRR_PHYSBASE0 + 2 * i);
+		m->mask[i] = rdmsr(IA32_MTRR_PHYSBASE0 + 2 * i + 1);
+	}
+}
+
+#define MAX_BOUNDS 256
+
+/* Map [0, limit) so that no large page crosses an MTRR range's or a RAM
+ * range's boundary (a large page over two memory types is undefined,
+ * SDM Vol. 3A 12.11.9), with 4 KiB pages in the first 2 MiB (the
+ * fixed-range MTRRs change type every 4-64 KiB there). */
+static void map_direct(struct pagetable *pt, const struct mem_range *ram, size_t n_ram, uint64_t flags)
+{
+	static uint64_t bounds[MAX_BOUNDS + 2];
+	struct mtrr_state mtrrs;
+	size_t n;
+	int large = cpu_has_1g_pages() ? 3 : 2;
+
+	read_mtrrs(&mtrrs);
+	n = mtrr_boundaries(&mtrrs, ram, n_ram, direct_map_limit, bounds + 1, MAX_BOUNDS);
+	if (n > MAX_BOUNDS) {
+		/* Too many to honour one by one: 2 MiB pages below 4 GiB, as
+		 * firmware's MTRR ranges are at least that coarse in practice. */
+		pr_warn("paging: more than %d MTRR/RAM boundaries; 2 MiB pages below 4 GiB", MAX_BOUNDS);
+		n = 0;
+		bounds[++n] = 2ull << 20;
+		bounds[++n] = LOW_4G;
+	}
+	bounds[0] = 0;
+	bounds[n + 1] = direct_map_limit;
+	for (size_t i = 0; i <= n; i++) {
+		uint64_t start = bounds[i], end = bounds[i + 1];
+		pt->max_leaf_level = end <= (2ull << 20) ? 1 : (end <= LOW_4G && n == 2) ? 2 : large;
+		if (end > start && pt_map(pt, DIRECT_MAP_BASE + start, start, end - start, flags))
+			panic("paging: no memory below 4 GiB for the direct map's page tables");
+	}
+}
+
+void paging_init(uint64_t max_phys, struct frame_alloc *fa, const struct mem_range *ram,
+		 size_t n_ram)
 {
 	struct pt_mem mem = { table_alloc, table_free, table_ptr, fa };
 	struct pagetable pt;
@@ -64,15 +118,9 @@ void paging_init(uint64_t max_phys, struct frame_alloc *fa)
 	uint64_t flags = PTE_P | PTE_W | nx_bit();
 
 	direct_map_limit = map_limit(max_phys);
-	/* Below 4 GiB RAM and MMIO holes share GiBs, and a large page that
-	 * spans different MTRR memory types is undefined (SDM Vol. 3A
-	 * 12.11.9): 2 MiB pages there, 1 GiB pages (if any) above. */
-	if (pt_create(&pt, &host_format, &mem, 2) ||
-	    pt_map(&pt, DIRECT_MAP_BASE, 0, LOW_4G, flags))
+	if (pt_create(&pt, &host_format, &mem, 1))
 		panic("paging: no memory below 4 GiB for the direct map's page tables");
-	pt.max_leaf_level = cpu_has_1g_pages() ? 3 : 2;
-	if (pt_map(&pt, DIRECT_MAP_BASE + LOW_4G, LOW_4G, direct_map_limit - LOW_4G, flags))
-		panic("paging: no memory below 4 GiB for the direct map's page tables");
+	map_direct(&pt, ram, n_ram, flags);
 
 	/* The image mapping is the boot one: PML4[511] -> boot_pdpt_high. */
 	uint64_t *pml4 = phys_to_virt(pt.root);

@@ -34,7 +34,8 @@ static inline uint64_t virt_to_phys(const void *virt)
 
 /* Build the final page tables from frames of fa (below 4 GiB, reached
  * through the boot identity map) and switch to them. */
-void paging_init(uint64_t max_phys, struct frame_alloc *fa);
+void paging_init(uint64_t max_phys, struct frame_alloc *fa, const struct mem_range *ram,
+		 size_t n_ram);
 /* First physical address the direct map does not cover. */
 uint64_t paging_direct_map_limit(void);
 uint64_t paging_root(void);

@@ -72,7 +72,7 @@ void mm_init(const struct mb2_info *info, uint64_t info_phys, struct mm_summary 
 		panic("mm: frame metadata of %zu bytes too small", meta_bytes);
 
 	/* The direct map's tables are the allocator's first customers. */
-	paging_init(sum->highest_usable, &frames);
+	paging_init(sum->highest_usable, &frames, b.usable, b.n_usable);
 	frames.meta = phys_to_virt(meta);   /* the identity map is gone */
 	pr_debug("mm: %zu KiB of frame metadata at 0x%llx; direct map tables: %llu frames",
 		 meta_bytes >> 10, (unsigned long long)meta, (unsigned long long)frames.used_frames);

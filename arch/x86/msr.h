@@ -21,6 +21,7 @@
 #define IA32_PAT                  0x277
 #define PAT_POWER_ON_DEFAULT 0x0007040600070406ull   /* IA32_PAT at reset (SDM Vol. 3A 13.12.4) */
 #define IA32_MTRR_DEF_TYPE        0x2FF
+#define IA32_MTRR_PHYSBASE0       0x200   /* PHYSBASEn = 0x200 + 2n, PHYSMASKn = 0x201 + 2n */
 #define IA32_DEBUGCTL             0x1D9
 
 #define IA32_VMX_BASIC            0x480
