@@ -245,6 +245,13 @@ CASES = [
     # No PIT: the TSC rate the PIT gives is nonsense and is refused; the
     # guests still run on a sane fallback (a 1-tick quantum or a stalled
     # boot would time the case out).
+    # Most RAM above 4 GiB (96 MiB below): guest frames come from high memory.
+    dict(name="qemu-ram-above-4g", emu="qemu", qemu_cpu=SVM_CPU,
+         qemu_machine="pc,max-ram-below-4g=96M", mem="3G", end="success", timeout=90,
+         guests=[G + "toucher.elf name=toucher mem=64M", HELLO],
+         expect=[HELLO_EXITED, r"^\[toucher\] verified \d+ pages$"],
+         last=r"^tern: all guests done: 2 exited, 0 stopped$",
+         checks=[frames_returned, highest_above_4g]),
     dict(name="qemu-no-pit", emu="qemu", qemu_cpu=SVM_CPU, qemu_machine="pc,pit=off", mem="64M",
          end="success", timeout=60, guests=[HELLO],
          expect=[r"^tern: TSC: no usable rate; assuming 2000000 kHz$", HELLO_EXITED],

@@ -14,6 +14,8 @@
 #define CR0_PE   (1u << 0)
 #define CR0_ET   (1u << 4)
 #define CR0_NE   (1u << 5)
+#define CR0_NW   (1u << 29)
+#define CR0_CD   (1u << 30)
 #define CR0_PG   (1u << 31)
 #define CR4_PSE  (1u << 4)
 #define CR4_PAE  (1u << 5)
@@ -44,6 +46,29 @@ static int trap_write_cr(int cr, uint32_t v)
 	return caught_exception();
 }
 
+/* A guest that turns caching off (Linux does while it programs MTRRs and
+ * PAT) keeps running at full speed: Tern owns CD/NW.  Under VMX the guest
+ * reads back what it wrote (the read shadow); under SVM, which has no
+ * shadow and does not intercept CR0 reads, it reads them back clear. */
+static void check_caching_disabled(uint32_t cr0)
+{
+	static volatile uint32_t probe;
+	uint32_t seen;
+
+	write_cr0(cr0 | CR0_CD | CR0_NW);
+	__asm__ volatile("wbinvd" ::: "memory");
+	probe = 0x1234;
+	seen = read_cr0();
+	write_cr0(cr0);
+	check(probe == 0x1234, "memory works with CR0.CD|NW set");
+	if (cpu_is_amd)
+		check(!(seen & (CR0_CD | CR0_NW)), "CR0.CD|NW stay clear for the CPU (SVM: 0x%x)", seen);
+	else
+		check((seen & (CR0_CD | CR0_NW)) == (CR0_CD | CR0_NW),
+		      "CR0.CD|NW read back as written (VMX read shadow: 0x%x)", seen);
+	check(read_cr0() == cr0, "CR0.CD|NW cleared again (0x%x)", read_cr0());
+}
+
 static void check_control_registers(void)
 {
 	uint32_t cr0 = read_cr0(), cr4 = read_cr4();
@@ -57,6 +82,8 @@ static void check_control_registers(void)
 	check(!(read_cr0() & CR0_NE), "CR0.NE cleared by the guest reads back clear (0x%x)", read_cr0());
 	check(trap_write_cr(0, CR0_PG | CR0_ET) == 13, "CR0.PG without PE raises #GP");
 	check(read_cr0() == cr0, "CR0 unchanged by the refused write (0x%x)", read_cr0());
+	check(trap_write_cr(0, cr0 | CR0_NW) == 13, "CR0.NW without CD raises #GP");
+	check_caching_disabled(cr0);
 }
 
 static int trap_xsetbv(uint32_t ecx, uint64_t value, int vector)
