@@ -44,6 +44,7 @@ TEST_DEPS_vmxcaps   := vmx/caps_adjust.c
 TEST_DEPS_insn      := virt/insn.c
 TEST_DEPS_console   := lib/console_spec.c
 TEST_DEPS_mtrr      := mm/mtrr.c
+TEST_DEPS_textcon   := lib/textcon.c
 TEST_DEPS_vmxdecode := vmx/decode.c vmx/ept.c mm/pagetable.c mm/formats.c
 TEST_DEPS_svmdecode := svm/decode.c svm/check.c svm/npt.c mm/pagetable.c mm/formats.c
 TESTS   := $(patsubst tests/test_%.c,%,$(wildcard tests/test_*.c))

@@ -28,6 +28,8 @@
 #define MB2_TAG_MMAP 6u
 #define MB2_TAG_ACPI_OLD 14u
 #define MB2_TAG_ACPI_NEW 15u
+#define MB2_TAG_FRAMEBUFFER 8u
+#define MB2_FB_FIXED_LEN 24u   /* addr, pitch, width, height, bpp, type, reserved */
 
 /* Spec 3.6.6: header + mod_start + mod_end, then the string. */
 #define MB2_MODULE_HDR 16u
@@ -101,6 +103,8 @@ static void info_reset(struct mb2_info *out)
 	out->rsdp = NULL;
 	out->rsdp_len = 0;
 	out->rsdp_revision = 0;
+	out->have_fb = 0;
+	out->fb = (struct mb2_framebuffer){ 0, 0, 0, 0, 0, 0 };
 }
 
 /* ---- tag handlers: `off` is the tag start, `size` its checked size
@@ -301,6 +305,28 @@ static int parse_rsdp(struct mb2_cursor *c, uint32_t off, uint32_t size,
 	return 0;
 }
 
+/* Spec 3.6.12: framebuffer_addr u64, pitch, width, height u32, bpp and
+ * type u8, then colour information this parser does not need. */
+static int parse_framebuffer(struct mb2_cursor *c, uint32_t off, uint32_t size,
+			     struct mb2_info *out, const char **err)
+{
+	const uint8_t *p = c->base + off + MB2_TAG_HDR;
+
+	if (out->have_fb)
+		return fail(err, "multiboot2 info: tag type 8 at offset 0x%x is a duplicate", off);
+	if (size - MB2_TAG_HDR < MB2_FB_FIXED_LEN)
+		return fail(err, "multiboot2 info: tag type 8 at offset 0x%x has size %u, too "
+			    "small for a framebuffer description", off, size);
+	out->fb.addr = rd32(c, off + 8) | (uint64_t)rd32(c, off + 12) << 32;
+	out->fb.pitch = rd32(c, off + 16);
+	out->fb.width = rd32(c, off + 20);
+	out->fb.height = rd32(c, off + 24);
+	out->fb.bpp = p[20];
+	out->fb.type = p[21];
+	out->have_fb = 1;
+	return 0;
+}
+
 static int parse_tag(struct mb2_cursor *c, uint32_t type, uint32_t off,
 		     uint32_t size, struct mb2_info *out, const char **err)
 {
@@ -321,6 +347,8 @@ static int parse_tag(struct mb2_cursor *c, uint32_t type, uint32_t off,
 	case MB2_TAG_ACPI_NEW:
 		return parse_rsdp(c, off, size, MB2_RSDP_V2_LEN, &c->rsdp_new,
 				  err);
+	case MB2_TAG_FRAMEBUFFER:
+		return parse_framebuffer(c, off, size, out, err);
 	default:
 		/* Spec 3.6.2: unknown tags are skipped by their size. */
 		return 0;

@@ -89,7 +89,16 @@ struct mb2_info {
 	const void *rsdp;
 	size_t rsdp_len;
 	int rsdp_revision;
+	/* Spec 3.6.12 (type 8): the screen the loader left, when it says. */
+	struct mb2_framebuffer {
+		uint64_t addr;
+		uint32_t pitch, width, height;
+		uint8_t bpp, type;    /* type 0 indexed, 1 RGB, 2 EGA text */
+	} fb;
+	int have_fb;
 };
+
+#define MB2_FB_EGA_TEXT 2
 
 /*
  * Parse the info at `info` (8-byte aligned), reading at most `limit`

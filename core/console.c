@@ -9,7 +9,9 @@
 #include "arch/x86/acpi.h"
 #include "arch/x86/uart16550.h"
 #include "core/log.h"
+#include "boot/mb2.h"
 #include "lib/console_spec.h"
+#include "lib/textcon.h"
 #include "lib/format.h"
 #include "mm/paging.h"
 
@@ -52,7 +54,32 @@ static struct console_spec from_firmware(const char **source)
 	return c;
 }
 
-void console_choose(const char *option)
+static struct textcon screen;
+static bool screen_on;
+
+void console_screen_putc(char c)
+{
+	if (screen_on)
+		textcon_putc(&screen, c);
+}
+
+/* A text-mode screen (multiboot2 framebuffer type 2, as GRUB leaves a
+ * BIOS PC): cleared, shown everything printed so far, then kept in step
+ * with the serial console.  A graphics framebuffer (UEFI) is not used:
+ * Tern has no font yet. */
+static void choose_screen(const struct mb2_framebuffer *fb)
+{
+	if (!fb || fb->type != MB2_FB_EGA_TEXT || !fb->width || !fb->height)
+		return;
+	if (fb->addr + (uint64_t)fb->pitch * fb->height > paging_direct_map_limit()) {
+		pr_warn("console: text screen at 0x%llx is outside the direct map", (unsigned long long)fb->addr);
+		return;
+	}
+	textcon_init(&screen, phys_to_virt(fb->addr), fb->width, fb->height, fb->pitch);
+	screen_on = true;
+}
+
+void console_choose(const char *option, const struct mb2_framebuffer *fb)
 {
 	struct console_spec c;
 	const char *why = "", *source = "console=";
@@ -69,6 +96,7 @@ void console_choose(const char *option)
 			(unsigned long long)c.base);
 		c.kind = CONSOLE_NONE;
 	}
+	choose_screen(fb);
 	if (c.kind == CONSOLE_IO && c.base == COM1_PORT) {
 		console_replay_early(false);   /* everything is on COM1 already */
 	} else {
@@ -81,4 +109,7 @@ void console_choose(const char *option)
 		console_replay_early(true);
 	}
 	pr_info("console: %s (%s)", describe(&c, buf, sizeof buf), source);
+	if (screen_on)
+		pr_info("console: and the %ux%u text screen at 0x%llx", fb->width, fb->height,
+			(unsigned long long)fb->addr);
 }

@@ -7,6 +7,11 @@
  * boot information, the direct map and ACPI are there; until then Tern
  * writes to COM1.  Output so far is shown again on the chosen console
  * when that is another. */
-void console_choose(const char *option);
+struct mb2_framebuffer;
+/* fb: the screen the loader left (NULL when it said nothing); an EGA text
+ * screen shows the console too, for PCs without a serial port. */
+void console_choose(const char *option, const struct mb2_framebuffer *fb);
+/* Every console character also goes to the screen, when there is one. */
+void console_screen_putc(char c);
 
 #endif

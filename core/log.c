@@ -1,5 +1,6 @@
 #include "core/log.h"
 #include "arch/x86/uart16550.h"
+#include "core/console.h"
 #include "lib/format.h"
 #include "lib/string.h"
 
@@ -17,14 +18,17 @@ void console_putc(char c)
 	if (!early_done && early_len < EARLY_LOG)
 		early[early_len++] = c;
 	uart_putc(c);
+	console_screen_putc(c);
 }
 
 void console_replay_early(bool replay)
 {
 	early_done = true;
-	if (replay)
-		for (unsigned i = 0; i < early_len; i++)
+	for (unsigned i = 0; i < early_len; i++) {
+		if (replay)
 			uart_putc(early[i]);
+		console_screen_putc(early[i]);
+	}
 }
 
 static void emit_console(char c, void *ctx)

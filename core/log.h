@@ -22,7 +22,8 @@ void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void kvprintf(const char *fmt, va_list ap);
 void console_putc(char c);
 /* The console is chosen (core/console.c): stop keeping early output,
- * and print it again on the new console if `replay`. */
+ * show it on the screen console (if any), and print it again on the
+ * new serial console if `replay`. */
 void console_replay_early(bool replay);
 /* The console is chosen (core/console.c): stop keeping early output,
  * and print it again on the new console if `replay`. */

@@ -109,7 +109,7 @@ void kmain(uint32_t magic, uint64_t info_phys)
 	 * direct map so its string pointers stay valid. */
 	parse_boot_info(info_phys);
 	acpi_init(info.rsdp);
-	console_choose(options.console);
+	console_choose(options.console, info.have_fb ? &info.fb : NULL);
 	emulator_detect(acpi_oem_id());
 	quiesce_interrupts();
 	print_summary(&sum);

@@ -277,6 +277,14 @@ CASES = [
          expect=[r"^tern: option console=com9: expected com1-com4, io:PORT, mmio:ADDRESS\[,WIDTH\] or none; ignored$",
                  r"^tern: console: 16550 at I/O port 0x3f8 \(BIOS data area\)$", HELLO_EXITED],
          last=r"^tern: all guests done: 1 exited, 0 stopped$"),
+    # A PC without a serial port: the text screen GRUB leaves (multiboot2
+    # framebuffer tag, EGA text) shows the boot, the guests and the verdict.
+    dict(name="qemu-text-screen", emu="qemu", qemu_cpu=SVM_CPU, mem="64M", timeout=60,
+         options="console=none", guests=[G + "hello.elf name=hello mem=4M -- on screen"],
+         screen_expect=[r"^tern: RAM: \d+ MiB usable in \d+ regions",
+                        r"^\[hello\] command line: on screen$",
+                        r"^tern: guest hello exited status=1$",
+                        r"^tern: all guests done: 1 exited, 0 stopped$"]),
     dict(name="crash-panic", emu="qemu", mem="64M", end="panic", timeout=60,
          options="crashtest=panic",
          expect=[r"^tern: PANIC: crashtest: deliberate panic$",

@@ -13,6 +13,8 @@
 #   FIRMWARE=uefi  boot QEMU (TCG or KVM) with OVMF instead of its BIOS
 #   QEMU_MACHINE=m QEMU machine and its options (default pc; e.g. pc,pit=off)
 #   SERIAL_PORT=2  QEMU: no COM1; the console file or terminal is COM2
+#   QEMU_MONITOR=SOCK  QEMU: a monitor on that Unix socket, no exit device,
+#                  and the machine kept (paused) after power-off
 set -euo pipefail
 iso=$1
 emu=${2:-}
@@ -26,8 +28,14 @@ if [ -z "$emu" ]; then
 	if have_kvm; then emu=kvm; else emu=bochs; fi
 fi
 
-qemu_args=(-M "${QEMU_MACHINE:-pc}" -m "$mem" -cdrom "$iso" -boot d -display none -no-reboot
-	   -device isa-debug-exit,iobase=0xf4,iosize=0x01)
+qemu_args=(-M "${QEMU_MACHINE:-pc}" -m "$mem" -cdrom "$iso" -boot d -display none -no-reboot)
+if [ -n "${QEMU_MONITOR:-}" ]; then
+	# For a test that reads the machine after it powered off: no exit
+	# device, the machine stays (paused) until the monitor says quit.
+	qemu_args+=(-no-shutdown -monitor "unix:$QEMU_MONITOR,server,nowait")
+else
+	qemu_args+=(-device isa-debug-exit,iobase=0xf4,iosize=0x01)
+fi
 if [ "${FIRMWARE:-bios}" = uefi ]; then
 	qemu_args+=(-bios /usr/share/ovmf/OVMF.fd)
 fi

@@ -1021,7 +1021,7 @@ TEST(mb2_unknown_tags_skipped)
 	const char *err = NULL;
 
 	blob_init(&b);
-	tag_begin(&b, 8);               /* framebuffer: ignored */
+	tag_begin(&b, 8);               /* framebuffer (all ones) */
 	for (int i = 0; i < 7; i++)
 		emit32(&b, 0xffffffffu);
 	emit(&b, "\x01\x02\x03", 3);    /* odd size: padding follows */
@@ -1040,6 +1040,38 @@ TEST(mb2_unknown_tags_skipped)
 	/* Parse in place to look at the string. */
 	CHECK(mb2_parse(b.words, b.len, &info, &err) == 0);
 	CHECK(strcmp(info.cmdline, "after unknowns") == 0);
+}
+
+TEST(mb2_framebuffer_tag)
+{
+	static struct blob b;
+	const char *err = NULL;
+
+	blob_init(&b);
+	add_small_mmap(&b);
+	tag_begin(&b, 8);
+	emit32(&b, 0xB8000);           /* framebuffer_addr, low and high */
+	emit32(&b, 0);
+	emit32(&b, 160);               /* pitch */
+	emit32(&b, 80);                /* width */
+	emit32(&b, 25);                /* height */
+	emit(&b, "\x10\x02\x00\x00", 4);   /* bpp 16, type 2 (EGA text), reserved */
+	tag_end(&b);
+	blob_finish(&b);
+	CHECK(parse_copy(b.words, b.len, &info, &err) == 0);
+	CHECK(info.have_fb && info.fb.addr == 0xB8000 && info.fb.pitch == 160);
+	CHECK(info.fb.width == 80 && info.fb.height == 25 && info.fb.bpp == 16);
+	CHECK(info.fb.type == MB2_FB_EGA_TEXT);
+
+	/* Too short for the fixed fields: refused with a reason. */
+	blob_init(&b);
+	add_small_mmap(&b);
+	tag_begin(&b, 8);
+	emit32(&b, 0xB8000);
+	emit32(&b, 0);
+	tag_end(&b);
+	blob_finish(&b);
+	CHECK(parse_copy(b.words, b.len, &info, &err) == -1 && strstr(err, "framebuffer"));
 }
 
 TEST(mb2_duplicates_rejected)
