@@ -69,6 +69,9 @@ void console_screen_putc(char c)
  * Tern has no font yet. */
 static void choose_screen(const struct mb2_framebuffer *fb)
 {
+	if (fb)
+		pr_debug("console: the loader left a %ux%u framebuffer, type %u, %u bpp, at 0x%llx",
+			 fb->width, fb->height, fb->type, fb->bpp, (unsigned long long)fb->addr);
 	if (!fb || fb->type != MB2_FB_EGA_TEXT || !fb->width || !fb->height)
 		return;
 	if (fb->addr + (uint64_t)fb->pitch * fb->height > paging_direct_map_limit()) {
