@@ -40,13 +40,18 @@ def build_iso(case):
     return iso
 
 
-def boot(case, iso):
-    serial = os.path.join(OUT, case["name"] + ".serial")
-    bochs_log = os.path.join(OUT, case["name"] + ".bochs.log")
-    bochs_out = os.path.join(OUT, case["name"] + ".bochs.out")
-    for f in (serial, bochs_log, bochs_out):
+def fresh_paths(case, *suffixes):
+    """build/emutest/NAME.SUFFIX for each suffix, none of them left from
+    an earlier run."""
+    paths = [os.path.join(OUT, case["name"] + s) for s in suffixes]
+    for f in paths:
         if os.path.exists(f):
             os.unlink(f)
+    return paths
+
+
+def boot(case, iso):
+    serial, bochs_log, bochs_out = fresh_paths(case, ".serial", ".bochs.log", ".bochs.out")
     env = dict(os.environ, MEM=case.get("mem", "64M"), SERIAL=serial,
                BOCHS_LOG=bochs_log, BOCHS_OUT=bochs_out)
     if "cpu" in case:
@@ -91,12 +96,7 @@ def read_screen(case):
     case's last pattern or the timeout: what a PC without a serial port
     would show.  Tern powers off at the end; -no-shutdown keeps the
     machine (paused) for the last read."""
-    serial = os.path.join(OUT, case["name"] + ".serial")
-    sock = os.path.join(OUT, case["name"] + ".mon")
-    dump = os.path.join(OUT, case["name"] + ".screen")
-    for f in (serial, sock, dump):
-        if os.path.exists(f):
-            os.unlink(f)
+    serial, sock, dump = fresh_paths(case, ".serial", ".mon", ".screen")
     iso = build_iso(case)
     env = dict(os.environ, MEM=case.get("mem", "64M"), SERIAL=serial, QEMU_MONITOR=sock,
                QEMU_CPU=case.get("qemu_cpu", "qemu64"), QEMU_MACHINE="pc", FIRMWARE="bios",
