@@ -1,5 +1,6 @@
 #include "core/crashtest.h"
 #include "core/log.h"
+#include "arch/x86/cpu.h"
 #include "core/panic.h"
 #include "lib/string.h"
 
@@ -32,6 +33,16 @@ __attribute__((noinline)) static void stray_interrupt(void)
 	pr_info("crashtest: survived a stray interrupt");
 }
 
+/* An MSR no CPU has, through rdmsr_safe: the #GP is expected and
+ * survived (arch/x86/exception.c). */
+__attribute__((noinline)) static void missing_msr(void)
+{
+	uint64_t v;
+	int rc = rdmsr_safe(0x12345678, &v);
+
+	pr_info("crashtest: rdmsr_safe of MSR 0x12345678: %s", rc ? "#GP, survived" : "read");
+}
+
 void crashtest_run(const char *kind)
 {
 	if (!kind[0])
@@ -47,9 +58,11 @@ void crashtest_run(const char *kind)
 		panic("crashtest: deliberate panic");
 	else if (!strcmp(kind, "strayirq"))
 		stray_interrupt();
+	else if (!strcmp(kind, "badmsr"))
+		missing_msr();
 	else if (!strcmp(kind, "vmentry") || !strcmp(kind, "vmcontrol") || !strcmp(kind, "eptmisconfig"))
 		pr_info("crashtest: the first guest will fail (%s)", kind);   /* vmcs_sabotage() */
 	else
-		pr_warn("crashtest: unknown kind '%s' (pf, ud, de, panic, strayirq, vmentry, "
+		pr_warn("crashtest: unknown kind '%s' (pf, ud, de, panic, strayirq, badmsr, "
 			"vmcontrol, eptmisconfig)", kind);
 }

@@ -22,7 +22,7 @@ cat > "$work/bochsrc" <<RC
 megs: $megs
 romimage: file=/usr/share/bochs/BIOS-bochs-latest
 vgaromimage: file=/usr/share/vgabios/vgabios.bin
-cpu: model=${CPU:-corei7_skylake_x}, count=1, ips=${IPS:-50000000}, reset_on_triple_fault=0
+cpu: model=${CPU:-corei7_skylake_x}, count=1, ips=${IPS:-50000000}, reset_on_triple_fault=0, ignore_bad_msrs=${BOCHS_IGNORE_BAD_MSRS:-1}
 clock: sync=none, time0=1
 ata0-master: type=cdrom, path="$iso", status=inserted
 boot: cdrom

@@ -54,6 +54,8 @@ def boot(case, iso):
     serial, bochs_log, bochs_out = fresh_paths(case, ".serial", ".bochs.log", ".bochs.out")
     env = dict(os.environ, MEM=case.get("mem", "64M"), SERIAL=serial,
                BOCHS_LOG=bochs_log, BOCHS_OUT=bochs_out)
+    # Bochs reads unknown MSRs as 0 unless told to raise #GP as a CPU does.
+    env["BOCHS_IGNORE_BAD_MSRS"] = "0" if case.get("strict_msrs") else "1"
     if "cpu" in case:
         env["CPU"] = case["cpu"]
     # Without a model of its own a case gets QEMU's default, qemu64: SVM

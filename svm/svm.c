@@ -34,15 +34,19 @@ static void note(char *buf, size_t size, size_t *len, bool lacking, const char *
 int svm_probe(void)
 {
 	struct cpuid_regs r;
+	uint64_t vm_cr;
 	char missing[128] = "";
 	size_t len = 0;
 
 	if (cpuid(0x80000000, 0).eax < CPUID_SVM_LEAF ||
 	    !(cpuid(0x80000001, 0).ecx & CPUID_80000001_ECX_SVM))
 		return 1;
-	if (rdmsr(MSR_VM_CR) & VM_CR_SVMDIS) {
+	/* Read safely: emulators (Bochs 2.7) may not have VM_CR at all. */
+	if (rdmsr_safe(MSR_VM_CR, &vm_cr))
+		vm_cr = 0;
+	if (vm_cr & VM_CR_SVMDIS) {
 		pr_err("no AMD-V: VM_CR (MSR 0xc0010114) has SVMDIS set%s; enable SVM in the "
-		       "firmware setup", rdmsr(MSR_VM_CR) & VM_CR_LOCK ? " and locked" : "");
+		       "firmware setup", vm_cr & VM_CR_LOCK ? " and locked" : "");
 		return -1;
 	}
 	r = cpuid(CPUID_SVM_LEAF, 0);

@@ -18,6 +18,10 @@ static inline void wrmsr(uint32_t msr, uint64_t v)
 	__asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
 }
 
+/* RDMSR of an MSR that may not exist: 0 with *v, or -1 where it raised
+ * #GP (arch/x86/exception.c skips the instruction and says so). */
+int rdmsr_safe(uint32_t msr, uint64_t *v);
+
 static inline uint64_t rdtsc(void)
 {
 	uint32_t lo, hi;

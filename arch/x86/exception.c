@@ -116,6 +116,33 @@ static void dump_registers(const struct trap_frame *f)
 		(unsigned long long)f->cs, (unsigned long long)f->ss);
 }
 
+/* rdmsr_safe() (arch/x86/cpu.h): the RDMSR at this label may #GP on an
+ * MSR the CPU lacks; it is skipped and the caller told. */
+extern const char rdmsr_safe_insn[];
+static volatile int rdmsr_safe_faulted;
+
+/* Not inlined: the label must exist once. */
+__attribute__((noinline)) int rdmsr_safe(uint32_t msr, uint64_t *v)
+{
+	uint32_t lo = 0, hi = 0;
+
+	rdmsr_safe_faulted = 0;
+	__asm__ volatile(".globl rdmsr_safe_insn\nrdmsr_safe_insn: rdmsr"
+			 : "=a"(lo), "=d"(hi) : "c"(msr) : "memory");
+	*v = ((uint64_t)hi << 32) | lo;
+	return rdmsr_safe_faulted ? -1 : 0;
+}
+
+int exception_fixup(struct trap_frame *f)
+{
+	if (f->vector == 13 && f->rip == (uint64_t)rdmsr_safe_insn) {
+		rdmsr_safe_faulted = 1;
+		f->rip += 2;   /* RDMSR is 0F 32 */
+		return 1;
+	}
+	return 0;
+}
+
 _Noreturn void exception_dispatch(struct trap_frame *f)
 {
 	static int nested;

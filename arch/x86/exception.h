@@ -14,6 +14,9 @@ struct trap_frame {
 };
 
 _Noreturn void exception_dispatch(struct trap_frame *f);
+/* An exception the hypervisor expects (a #GP from rdmsr_safe): handled,
+ * RIP moved on; returns 1.  Otherwise 0 and the crash dump follows. */
+int exception_fixup(struct trap_frame *f);
 const char *exception_name(unsigned vector);
 
 /* Print "  #n ADDR symbol+off" lines following saved frame pointers. */

@@ -4,6 +4,7 @@
 ; exception_dispatch(frame), which prints the crash dump and never returns.
 
 extern exception_dispatch
+extern exception_fixup
 extern host_interrupt
 global isr_stub_table
 global irq_stub_table
@@ -51,12 +52,38 @@ isr_common:
 	push r14
 	push r15
 	mov rdi, rsp
+	mov rbx, rsp                    ; the frame (rbx is saved above)
 	and rsp, -16                    ; SysV ABI stack alignment for the call
+	call exception_fixup            ; an expected fault (rdmsr_safe)?
+	test eax, eax
+	jnz .resume
+	mov rdi, rbx
 	call exception_dispatch
 .hang:
 	cli
 	hlt
 	jmp .hang
+
+; exception_fixup() moved RIP past the faulting instruction: return there.
+.resume:
+	mov rsp, rbx
+	pop r15
+	pop r14
+	pop r13
+	pop r12
+	pop r11
+	pop r10
+	pop r9
+	pop r8
+	pop rbp
+	pop rdi
+	pop rsi
+	pop rdx
+	pop rcx
+	pop rbx
+	pop rax
+	add rsp, 16                     ; vector, error code
+	iretq
 
 ; Vectors 32-255: host interrupts.  In root mode Tern runs with IF=0,
 ; except for one instruction in lapic_drain() (the SVM quantum's timer

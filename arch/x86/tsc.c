@@ -4,6 +4,8 @@
  *     itself runs nested (KVM, VMware publish it);
  *  2. CPUID 15H: TSC = crystal Hz * EBX / EAX (SDM Vol. 3B 18.7.3), when
  *     all three are given;
+ *  2b. MSR_PLATFORM_INFO on Intel since Sandy Bridge (ratio x 100 MHz),
+ *     read with rdmsr_safe;
  *  3. PIT channel 2 (Intel 8254 data sheet): gate it through port 0x61,
  *     count down 10 ms in mode 0, and see how far the TSC moved.  Under
  *     Bochs with clock sync=none both advance with emulated instructions,
@@ -59,6 +61,25 @@ static uint64_t from_cpuid_15h(void)
 	return (uint64_t)r.ecx / 1000 * r.ebx / r.eax;
 }
 
+/* Intel since Sandy Bridge: MSR_PLATFORM_INFO[15:8] is the maximum
+ * non-turbo ratio, times the 100 MHz bus clock the TSC runs at (SDM
+ * Vol. 4, Table 2-25).  Read safely: where it does not exist (AMD, many
+ * emulators and nested hypervisors) it raises #GP. */
+#define MSR_PLATFORM_INFO 0xCE
+
+static uint64_t from_platform_info(void)
+{
+	struct cpuid_regs v = cpuid(0, 0), f = cpuid(1, 0);
+	unsigned family = (f.eax >> 8) & 0xF, model = ((f.eax >> 4) & 0xF) | ((f.eax >> 12) & 0xF0);
+	uint64_t info;
+
+	if (v.ebx != 0x756E6547 || family != 6 || model < 0x2A)   /* "Genu", Sandy Bridge on */
+		return 0;
+	if (rdmsr_safe(MSR_PLATFORM_INFO, &info))
+		return 0;
+	return ((info >> 8) & 0xFF) * 100000;
+}
+
 static uint64_t from_pit(void)
 {
 	uint16_t count = (uint16_t)(PIT_HZ * CALIBRATE_MS / 1000);
@@ -101,6 +122,8 @@ uint64_t tsc_calibrate(void)
 	khz = try_source(from_hypervisor_leaf, "hypervisor leaf 40000010H");
 	if (!khz)
 		khz = try_source(from_cpuid_15h, "CPUID 15H");
+	if (!khz)
+		khz = try_source(from_platform_info, "MSR_PLATFORM_INFO");
 	if (!khz)
 		khz = try_source(from_pit, "PIT channel 2");
 	if (!khz) {
