@@ -306,17 +306,17 @@ static int parse_rsdp(struct mb2_cursor *c, uint32_t off, uint32_t size,
 }
 
 /* Spec 3.6.12: framebuffer_addr u64, pitch, width, height u32, bpp and
- * type u8, then colour information this parser does not need. */
+ * type u8, then colour information this parser does not need.  The
+ * screen is a nicety, not a reason to refuse to boot: a second tag or
+ * one too short to describe a screen is ignored. */
 static int parse_framebuffer(struct mb2_cursor *c, uint32_t off, uint32_t size,
 			     struct mb2_info *out, const char **err)
 {
 	const uint8_t *p = c->base + off + MB2_TAG_HDR;
 
-	if (out->have_fb)
-		return fail(err, "multiboot2 info: tag type 8 at offset 0x%x is a duplicate", off);
-	if (size - MB2_TAG_HDR < MB2_FB_FIXED_LEN)
-		return fail(err, "multiboot2 info: tag type 8 at offset 0x%x has size %u, too "
-			    "small for a framebuffer description", off, size);
+	(void)err;
+	if (out->have_fb || size - MB2_TAG_HDR < MB2_FB_FIXED_LEN)
+		return 0;
 	out->fb.addr = rd32(c, off + 8) | (uint64_t)rd32(c, off + 12) << 32;
 	out->fb.pitch = rd32(c, off + 16);
 	out->fb.width = rd32(c, off + 20);
