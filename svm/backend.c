@@ -37,7 +37,8 @@ static void svm_put(struct vcpu *v)
 {
 	struct svm_vcpu *s = to_svm(v);
 
-	s->tsc_aux = rdmsr(IA32_TSC_AUX);
+	if (backend->features & BACKEND_RDTSCP)   /* the MSR exists only with RDTSCP */
+		s->tsc_aux = rdmsr(IA32_TSC_AUX);
 	s->dr[0] = read_dr0();
 	s->dr[1] = read_dr1();
 	s->dr[2] = read_dr2();
