@@ -20,7 +20,8 @@ NASMFLAGS := -f elf64 -I.
 KDIRS   := boot arch/x86 core lib mm virt vmx svm guest
 KSRCS   := $(sort $(foreach d,$(KDIRS),$(wildcard $(d)/*.c)))
 KASM    := $(sort $(foreach d,$(KDIRS),$(wildcard $(d)/*.asm)))
-KOBJS   := $(patsubst %.c,$(BUILD)/k/%.o,$(KSRCS)) $(patsubst %.asm,$(BUILD)/k/%.asm.o,$(KASM))
+KOBJS   := $(patsubst %.c,$(BUILD)/k/%.o,$(KSRCS)) $(patsubst %.asm,$(BUILD)/k/%.asm.o,$(KASM)) \
+	   $(BUILD)/k/font8x16.o
 
 # Host unit tests: each tests/test_X.c with the pure modules it tests,
 # under AddressSanitizer and UndefinedBehaviorSanitizer.
@@ -44,7 +45,7 @@ TEST_DEPS_vmxcaps   := vmx/caps_adjust.c
 TEST_DEPS_insn      := virt/insn.c
 TEST_DEPS_console   := lib/console_spec.c
 TEST_DEPS_mtrr      := mm/mtrr.c
-TEST_DEPS_textcon   := lib/textcon.c
+TEST_DEPS_textcon   := lib/textcon.c $(BUILD)/font8x16.c
 TEST_DEPS_vmxdecode := vmx/decode.c vmx/ept.c mm/pagetable.c mm/formats.c
 TEST_DEPS_svmdecode := svm/decode.c svm/check.c svm/npt.c mm/pagetable.c mm/formats.c
 TESTS   := $(patsubst tests/test_%.c,%,$(wildcard tests/test_*.c))
@@ -63,6 +64,15 @@ $(BUILD)/k/%.o: %.c Makefile
 $(BUILD)/k/%.asm.o: %.asm boot/layout.inc virt/gprs.inc Makefile
 	@mkdir -p $(dir $@)
 	$(NASM) $(NASMFLAGS) $< -o $@
+
+# The screen console's glyphs (lib/font8x16.h): GRUB's 8x16 ASCII font,
+# from the grub-common the ISO is built with anyway.
+GRUB_FONT := /usr/share/grub/ascii.h
+$(BUILD)/font8x16.c: $(GRUB_FONT) scripts/genfont.sh
+	@mkdir -p $(BUILD)
+	scripts/genfont.sh $< > $@
+$(BUILD)/k/font8x16.o: $(BUILD)/font8x16.c
+	$(CC) $(KCFLAGS) -c $< -o $@
 
 # Two-pass link so the image carries its own symbol table: pass 1 has an
 # empty table, pass 2 the table of pass 1.  The table sits in .rodata,

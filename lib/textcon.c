@@ -1,38 +1,118 @@
 #include "lib/textcon.h"
+#include "lib/font8x16.h"
 
-static void clear_row(struct textcon *t, unsigned y)
+/* ---- EGA text cells ---- */
+
+static void ega_draw(struct textcon *t, unsigned x, unsigned y, unsigned char c)
 {
-	for (unsigned x = 0; x < t->cols; x++)
-		t->cells[y * t->stride + x] = (uint16_t)(TEXTCON_ATTR << 8 | ' ');
+	volatile uint16_t *row = (volatile uint16_t *)(t->base + (uint64_t)y * t->pitch);
+	row[x] = (uint16_t)(TEXTCON_ATTR << 8 | c);
+}
+
+static void ega_move_rows(struct textcon *t, unsigned to, unsigned from, unsigned n)
+{
+	for (unsigned r = 0; r < n; r++) {
+		volatile uint16_t *d = (volatile uint16_t *)(t->base + (uint64_t)(to + r) * t->pitch);
+		volatile uint16_t *s = (volatile uint16_t *)(t->base + (uint64_t)(from + r) * t->pitch);
+		for (unsigned x = 0; x < t->cols; x++)
+			d[x] = s[x];
+	}
 }
 
 void textcon_init(struct textcon *t, volatile void *cells, unsigned cols, unsigned rows,
 		  unsigned pitch_bytes)
 {
-	t->cells = cells;
-	t->cols = cols;
-	t->rows = rows;
-	t->stride = pitch_bytes / 2 >= cols ? pitch_bytes / 2 : cols;
-	t->x = t->y = 0;
+	*t = (struct textcon){ .base = cells, .cols = cols, .rows = rows, .scroll_by = 1,
+			       .pitch = pitch_bytes >= 2 * cols ? pitch_bytes : 2 * cols,
+			       .draw = ega_draw, .move_rows = ega_move_rows };
 	for (unsigned y = 0; y < rows; y++)
-		clear_row(t, y);
+		for (unsigned x = 0; x < cols; x++)
+			ega_draw(t, x, y, ' ');
 }
+
+/* ---- pixel framebuffers ---- */
+
+static void put_pixel(volatile uint8_t *p, unsigned bytes_pp, uint32_t v)
+{
+	if (bytes_pp == 4) {
+		*(volatile uint32_t *)p = v;
+	} else if (bytes_pp == 2) {
+		*(volatile uint16_t *)p = (uint16_t)v;
+	} else {
+		p[0] = (uint8_t)v;
+		p[1] = (uint8_t)(v >> 8);
+		p[2] = (uint8_t)(v >> 16);
+	}
+}
+
+static void fb_draw(struct textcon *t, unsigned x, unsigned y, unsigned char c)
+{
+	const uint8_t *glyph = font8x16 + (c & 0x7F) * FONT_H;
+
+	for (unsigned gy = 0; gy < FONT_H; gy++) {
+		volatile uint8_t *p = t->base + (uint64_t)(y * FONT_H + gy) * t->pitch +
+				      (uint64_t)x * FONT_W * t->bytes_pp;
+		for (unsigned gx = 0; gx < FONT_W; gx++, p += t->bytes_pp)
+			put_pixel(p, t->bytes_pp, glyph[gy] & (0x80 >> gx) ? t->fg : t->bg);
+	}
+}
+
+/* Whole pixel rows, eight bytes at a time where the pitch allows. */
+static void fb_move_rows(struct textcon *t, unsigned to, unsigned from, unsigned n)
+{
+	uint64_t bytes = (uint64_t)n * FONT_H * t->pitch;
+	volatile uint8_t *d = t->base + (uint64_t)to * FONT_H * t->pitch;
+	volatile uint8_t *s = t->base + (uint64_t)from * FONT_H * t->pitch;
+
+	if (!(bytes & 7) && !(t->pitch & 7))
+		for (uint64_t i = 0; i < bytes / 8; i++)
+			((volatile uint64_t *)d)[i] = ((volatile uint64_t *)s)[i];
+	else
+		for (uint64_t i = 0; i < bytes; i++)
+			d[i] = s[i];
+}
+
+int textcon_init_fb(struct textcon *t, volatile void *fb, unsigned width, unsigned height,
+		    unsigned pitch, unsigned bpp, unsigned rpos, unsigned gpos, unsigned bpos)
+{
+	uint32_t grey;
+
+	if ((bpp != 16 && bpp != 24 && bpp != 32) || width < FONT_W || height < FONT_H ||
+	    pitch < width * (bpp / 8))
+		return -1;
+	/* Light grey: 0xAA in 8-bit fields, 0x15/0x2A in 5-6-5. */
+	grey = bpp == 16 ? (0x15u << rpos | 0x2Au << gpos | 0x15u << bpos)
+			 : (0xAAu << rpos | 0xAAu << gpos | 0xAAu << bpos);
+	*t = (struct textcon){ .base = fb, .pitch = pitch, .cols = width / FONT_W,
+			       .rows = height / FONT_H, .bytes_pp = bpp / 8, .fg = grey, .bg = 0,
+			       .draw = fb_draw, .move_rows = fb_move_rows };
+	/* Moving a framebuffer is slow: half a screen at once. */
+	t->scroll_by = t->rows / 2 ? t->rows / 2 : 1;
+	for (unsigned y = 0; y < t->rows; y++)
+		for (unsigned x = 0; x < t->cols; x++)
+			fb_draw(t, x, y, ' ');
+	return 0;
+}
+
+/* ---- the cursor ---- */
 
 static void newline(struct textcon *t)
 {
 	t->x = 0;
 	if (++t->y < t->rows)
 		return;
-	for (unsigned y = 1; y < t->rows; y++)
+	t->move_rows(t, 0, t->scroll_by, t->rows - t->scroll_by);
+	for (unsigned y = t->rows - t->scroll_by; y < t->rows; y++)
 		for (unsigned x = 0; x < t->cols; x++)
-			t->cells[(y - 1) * t->stride + x] = t->cells[y * t->stride + x];
-	clear_row(t, t->rows - 1);
-	t->y = t->rows - 1;
+			t->draw(t, x, y, ' ');
+	t->y = t->rows - t->scroll_by;
 }
 
 void textcon_putc(struct textcon *t, char c)
 {
-	if (!t->cells || !t->cols || !t->rows)
+	unsigned char ch = (unsigned char)c;
+
+	if (!t->base || !t->cols || !t->rows)
 		return;
 	if (c == '\n') {
 		newline(t);
@@ -48,6 +128,5 @@ void textcon_putc(struct textcon *t, char c)
 	}
 	if (t->x == t->cols)
 		newline(t);
-	t->cells[t->y * t->stride + t->x++] =
-		(uint16_t)(TEXTCON_ATTR << 8 | ((unsigned char)c >= 0x20 && (unsigned char)c < 0x7F ? (unsigned char)c : '?'));
+	t->draw(t, t->x++, t->y, ch >= 0x20 && ch < 0x7F ? ch : '?');
 }

@@ -1,23 +1,40 @@
-/* A text console on a character-cell screen: the PC's EGA/VGA text mode
- * (the multiboot2 framebuffer tag of type 2), where each cell is a
- * character byte and an attribute byte.  Pure: the cells are memory the
- * caller maps; tests/test_textcon.c uses an array. */
+/* A text console on a screen of character cells: the cursor, line
+ * breaks, tabs and scrolling, over one of two renderers:
+ *  - the PC's EGA/VGA text mode (multiboot2 framebuffer type 2), where a
+ *    cell is a character byte and an attribute byte;
+ *  - a linear pixel framebuffer (type 1, what UEFI's GOP hands over),
+ *    where a cell is an 8x16 glyph of lib/font8x16.h.
+ * Pure: the screen is memory the caller maps; tests/test_textcon.c uses
+ * arrays. */
 #ifndef TERN_LIB_TEXTCON_H
 #define TERN_LIB_TEXTCON_H
 
 #include <stdint.h>
 
 struct textcon {
-	volatile uint16_t *cells;
-	unsigned cols, rows, stride;   /* stride: cells from one row to the next */
-	unsigned x, y;
+	volatile uint8_t *base;
+	unsigned pitch;                /* bytes from one pixel row (or cell row) to the next */
+	unsigned cols, rows, x, y;
+	unsigned scroll_by;            /* rows moved at once when the screen is full */
+	/* Pixel framebuffers only. */
+	unsigned bytes_pp;             /* 2, 3 or 4 */
+	uint32_t fg, bg;               /* pixel values */
+	void (*draw)(struct textcon *t, unsigned x, unsigned y, unsigned char c);
+	void (*move_rows)(struct textcon *t, unsigned to, unsigned from, unsigned n);
 };
 
 #define TEXTCON_ATTR 0x07   /* light grey on black */
+#define FONT_W 8
+#define FONT_H 16
 
-/* Start at the top left of a cleared screen. */
+/* An EGA text screen of cols x rows cells, pitch_bytes per row. */
 void textcon_init(struct textcon *t, volatile void *cells, unsigned cols, unsigned rows,
 		  unsigned pitch_bytes);
+/* A pixel framebuffer of width x height pixels, bpp 16, 24 or 32, with
+ * the colour fields at the given bit positions (8-bit fields assumed for
+ * 24/32 bpp, 5-6-5 for 16).  0, or -1 for a depth it cannot draw. */
+int textcon_init_fb(struct textcon *t, volatile void *fb, unsigned width, unsigned height,
+		    unsigned pitch, unsigned bpp, unsigned rpos, unsigned gpos, unsigned bpos);
 /* One character: '\n' ends the line, '\r' is ignored, '\t' moves to the
  * next multiple of 8, anything else is shown; the screen scrolls up at
  * the bottom. */

@@ -57,3 +57,89 @@ TEST(textcon_pitch_wider_than_text)
 	puts_(&t, "a\nb");
 	CHECK((wide[0] & 0xFF) == 'a' && (wide[100] & 0xFF) == 'b');
 }
+
+/* ---- pixel framebuffers ---- */
+
+#include "lib/font8x16.h"
+
+#define FB_W 64   /* 8 columns */
+#define FB_H 64   /* 4 rows */
+
+/* The character drawn in cell (x, y) of a 32-bpp framebuffer, found by
+ * matching its pixels against every glyph; -1 if none matches. */
+static int fb_char_at(const uint32_t *fb, unsigned pitch_px, unsigned x, unsigned y, uint32_t fg)
+{
+	for (int c = 0x20; c < 0x7F; c++) {
+		const uint8_t *g = font8x16 + c * FONT_H;
+		int ok = 1;
+
+		for (unsigned gy = 0; gy < FONT_H && ok; gy++)
+			for (unsigned gx = 0; gx < FONT_W && ok; gx++) {
+				uint32_t px = fb[(y * FONT_H + gy) * pitch_px + x * FONT_W + gx];
+				ok = px == ((g[gy] & (0x80 >> gx)) ? fg : 0);
+			}
+		if (ok)
+			return c;
+	}
+	return -1;
+}
+
+TEST(textcon_fb_draws_glyphs)
+{
+	static uint32_t fb[FB_H * (FB_W + 8)];
+	struct textcon t;
+
+	memset(fb, 0x5A, sizeof fb);
+	/* Pitch wider than the visible width, red at bit 16 (BGRX, GOP's usual). */
+	CHECK(textcon_init_fb(&t, fb, FB_W, FB_H, (FB_W + 8) * 4, 32, 16, 8, 0) == 0);
+	CHECK(t.cols == 8 && t.rows == 4 && t.fg == 0xAAAAAA);
+	CHECK(fb_char_at(fb, FB_W + 8, 7, 3, t.fg) == ' ');
+	puts_(&t, "Tern!\nA");
+	CHECK(fb_char_at(fb, FB_W + 8, 0, 0, t.fg) == 'T' && fb_char_at(fb, FB_W + 8, 4, 0, t.fg) == '!');
+	CHECK(fb_char_at(fb, FB_W + 8, 0, 1, t.fg) == 'A' && fb_char_at(fb, FB_W + 8, 1, 1, t.fg) == ' ');
+	/* The padding beyond the visible width is not the console's. */
+	CHECK(fb[FB_W] == 0x5A5A5A5A && fb[(FB_H - 1) * (FB_W + 8) + FB_W + 7] == 0x5A5A5A5A);
+	/* Glyphs differ: a font of blanks would pass nothing above. */
+	CHECK(fb_char_at(fb, FB_W + 8, 1, 0, t.fg) == 'e');
+}
+
+TEST(textcon_fb_scrolls_half_a_screen)
+{
+	static uint32_t fb[FB_H * FB_W];
+	struct textcon t;
+
+	CHECK(textcon_init_fb(&t, fb, FB_W, FB_H, FB_W * 4, 32, 16, 8, 0) == 0);
+	puts_(&t, "a\nb\nc\nd\ne");
+	/* Four rows: the fourth newline moved c, d up by two rows. */
+	CHECK(fb_char_at(fb, FB_W, 0, 0, t.fg) == 'c' && fb_char_at(fb, FB_W, 0, 1, t.fg) == 'd');
+	CHECK(fb_char_at(fb, FB_W, 0, 2, t.fg) == 'e' && fb_char_at(fb, FB_W, 0, 3, t.fg) == ' ');
+	CHECK(t.y == 2 && t.x == 1);
+}
+
+TEST(textcon_fb_24_and_16_bpp)
+{
+	static uint8_t fb[FB_H * FB_W * 3];
+	struct textcon t;
+
+	CHECK(textcon_init_fb(&t, fb, FB_W, FB_H, FB_W * 3, 24, 0, 8, 16) == 0);
+	puts_(&t, "|");
+	/* '|' has a lit pixel in row 8 somewhere: find it, three bytes 0xAA. */
+	int lit = 0;
+	for (unsigned x = 0; x < FONT_W; x++) {
+		const uint8_t *p = fb + 8 * FB_W * 3 + x * 3;
+		lit += p[0] == 0xAA && p[1] == 0xAA && p[2] == 0xAA;
+	}
+	CHECK(lit >= 1 && lit < FONT_W);
+	CHECK(textcon_init_fb(&t, fb, FB_W, FB_H, FB_W * 2, 16, 11, 5, 0) == 0);
+	CHECK(t.fg == (0x15u << 11 | 0x2Au << 5 | 0x15u));
+}
+
+TEST(textcon_fb_rejects_what_it_cannot_draw)
+{
+	static uint32_t fb[FB_H * FB_W];
+	struct textcon t;
+
+	CHECK(textcon_init_fb(&t, fb, FB_W, FB_H, FB_W * 4, 8, 0, 0, 0) == -1);
+	CHECK(textcon_init_fb(&t, fb, FB_W, FB_H, FB_W * 2, 32, 16, 8, 0) == -1);  /* pitch too small */
+	CHECK(textcon_init_fb(&t, fb, 4, FB_H, 16, 32, 16, 8, 0) == -1);          /* narrower than a glyph */
+}
