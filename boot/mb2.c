@@ -30,6 +30,7 @@
 #define MB2_TAG_ACPI_NEW 15u
 #define MB2_TAG_FRAMEBUFFER 8u
 #define MB2_FB_FIXED_LEN 24u   /* addr, pitch, width, height, bpp, type, reserved */
+#define MB2_FB_RGB_LEN   6u    /* then, for type 1: position and size of red, green, blue */
 
 /* Spec 3.6.6: header + mod_start + mod_end, then the string. */
 #define MB2_MODULE_HDR 16u
@@ -104,7 +105,7 @@ static void info_reset(struct mb2_info *out)
 	out->rsdp_len = 0;
 	out->rsdp_revision = 0;
 	out->have_fb = 0;
-	out->fb = (struct mb2_framebuffer){ 0, 0, 0, 0, 0, 0 };
+	out->fb = (struct mb2_framebuffer){ .addr = 0 };
 }
 
 /* ---- tag handlers: `off` is the tag start, `size` its checked size
@@ -306,9 +307,10 @@ static int parse_rsdp(struct mb2_cursor *c, uint32_t off, uint32_t size,
 }
 
 /* Spec 3.6.12: framebuffer_addr u64, pitch, width, height u32, bpp and
- * type u8, then colour information this parser does not need.  The
- * screen is a nicety, not a reason to refuse to boot: a second tag or
- * one too short to describe a screen is ignored. */
+ * type u8, reserved, then colour information: for an RGB screen (type
+ * 1) each colour's field position and size.  The screen is a nicety,
+ * not a reason to refuse to boot: a second tag or one too short to
+ * describe a screen is ignored. */
 static int parse_framebuffer(struct mb2_cursor *c, uint32_t off, uint32_t size,
 			     struct mb2_info *out, const char **err)
 {
@@ -323,6 +325,16 @@ static int parse_framebuffer(struct mb2_cursor *c, uint32_t off, uint32_t size,
 	out->fb.height = rd32(c, off + 24);
 	out->fb.bpp = p[20];
 	out->fb.type = p[21];
+	if (out->fb.type == MB2_FB_RGB) {
+		if (size - MB2_TAG_HDR < MB2_FB_FIXED_LEN + MB2_FB_RGB_LEN)
+			return 0;
+		out->fb.red_pos = p[24];
+		out->fb.red_size = p[25];
+		out->fb.green_pos = p[26];
+		out->fb.green_size = p[27];
+		out->fb.blue_pos = p[28];
+		out->fb.blue_size = p[29];
+	}
 	out->have_fb = 1;
 	return 0;
 }

@@ -94,10 +94,13 @@ struct mb2_info {
 		uint64_t addr;
 		uint32_t pitch, width, height;
 		uint8_t bpp, type;    /* type 0 indexed, 1 RGB, 2 EGA text */
+		/* Type 1 only: each colour's bit position and width in a pixel. */
+		uint8_t red_pos, red_size, green_pos, green_size, blue_pos, blue_size;
 	} fb;
 	int have_fb;
 };
 
+#define MB2_FB_RGB      1
 #define MB2_FB_EGA_TEXT 2
 
 /*

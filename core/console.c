@@ -63,22 +63,40 @@ void console_screen_putc(char c)
 		textcon_putc(&screen, c);
 }
 
-/* A text-mode screen (multiboot2 framebuffer type 2, as GRUB leaves a
- * BIOS PC): cleared, shown everything printed so far, then kept in step
- * with the serial console.  A graphics framebuffer (UEFI) is not used:
- * Tern has no font yet. */
+/* The colour fields textcon can draw: 8 bits each at 24/32 bpp, 5-6-5
+ * at 16. */
+static bool fb_colours_supported(const struct mb2_framebuffer *fb)
+{
+	if (fb->bpp == 16)
+		return fb->red_size == 5 && fb->green_size == 6 && fb->blue_size == 5;
+	return (fb->bpp == 24 || fb->bpp == 32) &&
+	       fb->red_size == 8 && fb->green_size == 8 && fb->blue_size == 8;
+}
+
+/* The screen the loader left: a text-mode screen (multiboot2 framebuffer
+ * type 2, as GRUB leaves a BIOS PC) or a pixel framebuffer (type 1, what
+ * GRUB passes on from UEFI's GOP).  Cleared, shown everything printed so
+ * far, then kept in step with the serial console. */
 static void choose_screen(const struct mb2_framebuffer *fb)
 {
 	if (fb)
-		pr_debug("console: the loader left a %ux%u framebuffer, type %u, %u bpp, at 0x%llx",
-			 fb->width, fb->height, fb->type, fb->bpp, (unsigned long long)fb->addr);
-	if (!fb || fb->type != MB2_FB_EGA_TEXT || !fb->width || !fb->height)
+		pr_debug("console: the loader left a %ux%u framebuffer, type %u, %u bpp, pitch %u, at 0x%llx",
+			 fb->width, fb->height, fb->type, fb->bpp, fb->pitch, (unsigned long long)fb->addr);
+	if (!fb || !fb->width || !fb->height || (fb->type != MB2_FB_EGA_TEXT && fb->type != MB2_FB_RGB))
 		return;
 	if (fb->addr + (uint64_t)fb->pitch * fb->height > paging_direct_map_limit()) {
-		pr_warn("console: text screen at 0x%llx is outside the direct map", (unsigned long long)fb->addr);
+		pr_warn("console: screen at 0x%llx is outside the direct map", (unsigned long long)fb->addr);
 		return;
 	}
-	textcon_init(&screen, phys_to_virt(fb->addr), fb->width, fb->height, fb->pitch);
+	if (fb->type == MB2_FB_EGA_TEXT) {
+		textcon_init(&screen, phys_to_virt(fb->addr), fb->width, fb->height, fb->pitch);
+	} else if (!fb_colours_supported(fb) ||
+		   textcon_init_fb(&screen, phys_to_virt(fb->addr), fb->width, fb->height, fb->pitch,
+				   fb->bpp, fb->red_pos, fb->green_pos, fb->blue_pos)) {
+		pr_warn("console: cannot draw on a %u-bpp framebuffer (colour fields %u:%u:%u bits)",
+			fb->bpp, fb->red_size, fb->green_size, fb->blue_size);
+		return;
+	}
 	screen_on = true;
 }
 
@@ -112,7 +130,11 @@ void console_choose(const char *option, const struct mb2_framebuffer *fb)
 		console_replay_early(true);
 	}
 	pr_info("console: %s (%s)", describe(&c, buf, sizeof buf), source);
-	if (screen_on)
+	if (screen_on && fb->type == MB2_FB_RGB)
+		pr_info("console: and the %ux%u graphics screen at 0x%llx (%u bpp, pitch %u): %ux%u characters",
+			fb->width, fb->height, (unsigned long long)fb->addr, fb->bpp, fb->pitch,
+			screen.cols, screen.rows);
+	else if (screen_on)
 		pr_info("console: and the %ux%u text screen at 0x%llx", fb->width, fb->height,
 			(unsigned long long)fb->addr);
 }

@@ -286,6 +286,15 @@ CASES = [
                         r"^\[hello\] command line: on screen$",
                         r"^tern: guest hello exited status=1$",
                         r"^tern: all guests done: 1 exited, 0 stopped$"]),
+    # A UEFI PC's screen: GRUB passes on the GOP framebuffer (pixels, no
+    # text mode); Tern draws its console there in an 8x16 font.  The
+    # serial log says where the framebuffer is; the test reads the pixels
+    # back into text.  The screen is half a screen scrolled by the end.
+    dict(name="uefi-graphics-screen", emu="qemu", qemu_cpu=SVM_CPU, firmware="uefi", mem="256M",
+         timeout=120, guests=[G + "hello.elf name=hello mem=4M -- on screen"],
+         screen_expect=[r"^\[hello\] command line: on screen$",
+                        r"^tern: guest hello exited status=1$",
+                        r"^tern: all guests done: 1 exited, 0 stopped$"]),
     # An MSR the CPU lacks, read with rdmsr_safe: the #GP is expected and
     # survived.  Bochs raises it only with ignore_bad_msrs=0 (QEMU 7.2's TCG
     # reads unknown MSRs as 0).

@@ -92,17 +92,56 @@ def drain(sock):
     sock.setblocking(True)
 
 
+FONT = None
+
+
+def font8x16():
+    """The console's glyphs, from the generated build/font8x16.c."""
+    global FONT
+    if FONT is None:
+        src = open(os.path.join(ROOT, "build", "font8x16.c")).read()
+        data = bytes(int(x, 16) for x in re.findall(r"0x([0-9a-f]{2})", src.split("{", 1)[1]))
+        FONT = {data[c * 16:(c + 1) * 16]: chr(c) for c in range(0x7E, 0x1F, -1)}
+    return FONT
+
+
+def fb_text(pixels, cols, rows, pitch, bpp):
+    """Turn a pixel framebuffer back into text: each 8x16 cell's lit
+    pixels as glyph rows, looked up in the font ('#' if none matches)."""
+    font, step = font8x16(), bpp // 8
+    lines = []
+    for r in range(rows):
+        line = ""
+        for c in range(cols):
+            glyph = bytearray(16)
+            for gy in range(16):
+                base = (r * 16 + gy) * pitch + c * 8 * step
+                for gx in range(8):
+                    if any(pixels[base + gx * step:base + gx * step + step]):
+                        glyph[gy] |= 0x80 >> gx
+            line += font.get(bytes(glyph), "#")
+        lines.append(line.rstrip())
+    return "\n".join(lines)
+
+
+FB_LINE = re.compile(r"^tern: console: and the \d+x\d+ graphics screen at (0x[0-9a-f]+) "
+                     r"\((\d+) bpp, pitch (\d+)\): (\d+)x(\d+) characters$", re.M)
+
+
 def read_screen(case):
-    """Boot with a QEMU monitor and read the VGA text screen (80x25 cells
-    at 0xB8000) out of the machine every half second, until it shows the
-    case's last pattern or the timeout: what a PC without a serial port
-    would show.  Tern powers off at the end; -no-shutdown keeps the
-    machine (paused) for the last read."""
+    """Boot with a QEMU monitor and read the screen out of the machine
+    every half second, until it shows the case's last pattern or the
+    timeout: what a PC without a serial port would show.  On BIOS that
+    is the VGA text screen (80x25 cells at 0xB8000); on UEFI the GOP
+    framebuffer, found from the console line on the serial log and read
+    back glyph by glyph.  Tern powers off at the end; -no-shutdown keeps
+    the machine (paused) for the last read."""
     serial, sock, dump = fresh_paths(case, ".serial", ".mon", ".screen")
     iso = build_iso(case)
+    uefi = case.get("firmware") == "uefi"
     env = dict(os.environ, MEM=case.get("mem", "64M"), SERIAL=serial, QEMU_MONITOR=sock,
-               QEMU_CPU=case.get("qemu_cpu", "qemu64"), QEMU_MACHINE="pc", FIRMWARE="bios",
-               SERIAL_PORT="1")
+               QEMU_CPU=case.get("qemu_cpu", "qemu64"), QEMU_MACHINE="pc",
+               FIRMWARE="uefi" if uefi else "bios", SERIAL_PORT="1")
     proc = subprocess.Popen(["scripts/run.sh", iso, "qemu"], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + case.get("timeout", 60)
@@ -117,13 +156,25 @@ def read_screen(case):
                 mon = None
         while mon and time.time() < deadline:
             time.sleep(0.5)
+            if uefi:
+                log = open(serial, "rb").read().decode("latin-1") if os.path.exists(serial) else ""
+                m = FB_LINE.search(log.replace("\r", ""))
+                if not m:
+                    continue
+                addr, bpp, pitch, cols, rows = m.group(1), *map(int, m.groups()[1:])
+                size = pitch * rows * 16
+            else:
+                addr, size = "0xb8000", 4000
             # The file name quoted: unquoted, "4000 /path" reads as a division.
-            mon.sendall(('pmemsave 0xb8000 4000 "%s"\n' % dump).encode())
-            time.sleep(0.3)
+            mon.sendall(('pmemsave %s %d "%s"\n' % (addr, size, dump)).encode())
+            time.sleep(0.3 if not uefi else 1.0)
             drain(mon)
             cells = open(dump, "rb").read() if os.path.exists(dump) else b""
-            text = "\n".join(cells[r * 160:(r + 1) * 160:2].decode("latin-1").rstrip()
-                             for r in range(len(cells) // 160))
+            if uefi:
+                text = fb_text(cells, cols, rows, pitch, bpp) if len(cells) == size else ""
+            else:
+                text = "\n".join(cells[r * 160:(r + 1) * 160:2].decode("latin-1").rstrip()
+                                 for r in range(len(cells) // 160))
             if re.search(case["screen_expect"][-1], text, re.M):
                 break
         if mon:

@@ -13,6 +13,9 @@ trap 'rm -rf "$root"' EXIT
 mkdir -p "$root/boot/grub" "$root/guests"
 cp build/tern.elf "$root/boot/tern.elf"
 {
+	# Video drivers, so that on UEFI (no text mode) GRUB hands Tern the
+	# GOP framebuffer; a BIOS PC keeps its text screen either way.
+	echo "insmod all_video"
 	echo "serial --unit=0 --speed=115200"
 	echo "terminal_input serial console"
 	echo "terminal_output serial console"

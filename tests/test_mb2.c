@@ -1042,6 +1042,25 @@ TEST(mb2_unknown_tags_skipped)
 	CHECK(strcmp(info.cmdline, "after unknowns") == 0);
 }
 
+/* A small memory map and a 1280x800x32 RGB framebuffer tag at
+ * 0x180000000, with or without its colour fields. */
+static void add_rgb_framebuffer(struct blob *b, int colours)
+{
+	blob_init(b);
+	add_small_mmap(b);
+	tag_begin(b, 8);
+	emit32(b, 0x80000000);
+	emit32(b, 0x1);
+	emit32(b, 5120);
+	emit32(b, 1280);
+	emit32(b, 800);
+	emit(b, "\x20\x01\x00\x00", 4);   /* bpp 32, type 1 (RGB) */
+	if (colours)
+		emit(b, "\x10\x08\x08\x08\x00\x08\x00\x00", 8);
+	tag_end(b);
+	blob_finish(b);
+}
+
 TEST(mb2_framebuffer_tag)
 {
 	static struct blob b;
@@ -1072,6 +1091,17 @@ TEST(mb2_framebuffer_tag)
 	tag_end(&b);
 	blob_finish(&b);
 	CHECK(parse_copy(b.words, b.len, &info, &err) == 0 && !info.have_fb && info.mmap_count == 2);
+
+	/* An RGB screen, as GRUB passes UEFI's GOP: BGRX, 32 bpp. */
+	add_rgb_framebuffer(&b, 1);
+	CHECK(parse_copy(b.words, b.len, &info, &err) == 0 && info.have_fb);
+	CHECK(info.fb.addr == 0x180000000ull && info.fb.type == MB2_FB_RGB && info.fb.bpp == 32);
+	CHECK(info.fb.red_pos == 16 && info.fb.red_size == 8 && info.fb.green_pos == 8);
+	CHECK(info.fb.blue_pos == 0 && info.fb.blue_size == 8);
+
+	/* RGB without its colour fields: ignored. */
+	add_rgb_framebuffer(&b, 0);
+	CHECK(parse_copy(b.words, b.len, &info, &err) == 0 && !info.have_fb);
 }
 
 TEST(mb2_duplicates_rejected)
