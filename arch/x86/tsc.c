@@ -80,9 +80,20 @@ static uint64_t from_platform_info(void)
 	return ((info >> 8) & 0xFF) * 100000;
 }
 
+/* Channel 2's count as of now: latch it (counter latch command), then
+ * read low and high bytes.  Where no PIT answers, the bus reads 0xFFFF. */
+static uint16_t pit_ch2_count(void)
+{
+	uint8_t lo;
+
+	outb(PIT_MODE, 0x80);
+	lo = inb(PIT_CH2);
+	return (uint16_t)(lo | inb(PIT_CH2) << 8);
+}
+
 static uint64_t from_pit(void)
 {
-	uint16_t count = (uint16_t)(PIT_HZ * CALIBRATE_MS / 1000);
+	uint16_t count = (uint16_t)(PIT_HZ * CALIBRATE_MS / 1000), now;
 	uint8_t b = inb(PORT_B);
 	uint64_t start, ticks;
 	uint32_t polls;
@@ -92,6 +103,15 @@ static uint64_t from_pit(void)
 	outb(PIT_CH2, count & 0xFF);
 	outb(PIT_CH2, count >> 8);
 	start = rdtsc();
+	/* A live channel counts down from `count` with OUT2 low (mode 0
+	 * drives OUT low from the control word until the count expires);
+	 * anything else is no PIT, and port 0x61 bit 5 would mean nothing. */
+	now = pit_ch2_count();
+	if (now > count || (inb(PORT_B) & 0x20)) {
+		outb(PORT_B, b);
+		pr_warn("TSC: PIT channel 2 does not count (read 0x%x after loading 0x%x)", now, count);
+		return 0;
+	}
 	/* OUT2 (port 0x61 bit 5) goes high when the count reaches zero. */
 	for (polls = 0; !(inb(PORT_B) & 0x20) && polls < PIT_MAX_POLLS; polls++)
 		pause();
