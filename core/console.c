@@ -56,6 +56,8 @@ static struct console_spec from_firmware(const char **source)
 
 static struct textcon screen;
 static bool screen_on;
+/* Characters of a graphics screen: 64 KiB covers 3840x2160 in 8x16 cells. */
+static uint8_t screen_shadow[64 * 1024];
 
 void console_screen_putc(char c)
 {
@@ -96,6 +98,8 @@ static void choose_screen(const struct mb2_framebuffer *fb)
 		pr_warn("console: cannot draw on a %u-bpp framebuffer (colour fields %u:%u:%u bits)",
 			fb->bpp, fb->red_size, fb->green_size, fb->blue_size);
 		return;
+	} else if (textcon_set_shadow(&screen, screen_shadow, sizeof screen_shadow)) {
+		pr_debug("console: screen too large for its shadow; scrolling moves pixels");
 	}
 	screen_on = true;
 }

@@ -45,7 +45,7 @@ static void put_pixel(volatile uint8_t *p, unsigned bytes_pp, uint32_t v)
 	}
 }
 
-static void fb_draw(struct textcon *t, unsigned x, unsigned y, unsigned char c)
+static void fb_render(struct textcon *t, unsigned x, unsigned y, unsigned char c)
 {
 	const uint8_t *glyph = font8x16 + (c & 0x7F) * FONT_H;
 
@@ -57,19 +57,48 @@ static void fb_draw(struct textcon *t, unsigned x, unsigned y, unsigned char c)
 	}
 }
 
-/* Whole pixel rows, eight bytes at a time where the pitch allows. */
+static void fb_draw(struct textcon *t, unsigned x, unsigned y, unsigned char c)
+{
+	uint8_t *was = t->shadow ? &t->shadow[y * t->cols + x] : 0;
+
+	if (was && *was == c)
+		return;
+	fb_render(t, x, y, c);
+	if (was)
+		*was = c;
+}
+
+/* Rows move up (to < from), so each source row is read before it is
+ * overwritten.  With a shadow, cells are redrawn from it; without, whole
+ * pixel rows are copied, eight bytes at a time where the pitch allows. */
 static void fb_move_rows(struct textcon *t, unsigned to, unsigned from, unsigned n)
 {
 	uint64_t bytes = (uint64_t)n * FONT_H * t->pitch;
 	volatile uint8_t *d = t->base + (uint64_t)to * FONT_H * t->pitch;
 	volatile uint8_t *s = t->base + (uint64_t)from * FONT_H * t->pitch;
 
-	if (!(bytes & 7) && !(t->pitch & 7))
+	if (t->shadow) {
+		for (unsigned r = 0; r < n; r++)
+			for (unsigned x = 0; x < t->cols; x++)
+				fb_draw(t, x, to + r, t->shadow[(from + r) * t->cols + x]);
+	} else if (!(bytes & 7) && !(t->pitch & 7)) {
 		for (uint64_t i = 0; i < bytes / 8; i++)
 			((volatile uint64_t *)d)[i] = ((volatile uint64_t *)s)[i];
-	else
+	} else {
 		for (uint64_t i = 0; i < bytes; i++)
 			d[i] = s[i];
+	}
+}
+
+int textcon_set_shadow(struct textcon *t, uint8_t *buf, unsigned long size)
+{
+	if (t->draw != fb_draw || t->x || t->y || size < (unsigned long)t->cols * t->rows)
+		return -1;
+	/* The screen as textcon_init_fb left it: blank. */
+	for (unsigned long i = 0; i < (unsigned long)t->cols * t->rows; i++)
+		buf[i] = ' ';
+	t->shadow = buf;
+	return 0;
 }
 
 int textcon_init_fb(struct textcon *t, volatile void *fb, unsigned width, unsigned height,

@@ -19,6 +19,7 @@ struct textcon {
 	/* Pixel framebuffers only. */
 	unsigned bytes_pp;             /* 2, 3 or 4 */
 	uint32_t fg, bg;               /* pixel values */
+	uint8_t *shadow;               /* the characters on screen, cols x rows, or NULL */
 	void (*draw)(struct textcon *t, unsigned x, unsigned y, unsigned char c);
 	void (*move_rows)(struct textcon *t, unsigned to, unsigned from, unsigned n);
 };
@@ -35,6 +36,14 @@ void textcon_init(struct textcon *t, volatile void *cells, unsigned cols, unsign
  * 24/32 bpp, 5-6-5 for 16).  0, or -1 for a depth it cannot draw. */
 int textcon_init_fb(struct textcon *t, volatile void *fb, unsigned width, unsigned height,
 		    unsigned pitch, unsigned bpp, unsigned rpos, unsigned gpos, unsigned bpos);
+/* Right after textcon_init_fb, before the first character: keep a copy
+ * of the characters on the framebuffer in `buf`, so
+ * that scrolling redraws from it instead of reading pixels back (reads
+ * of a framebuffer, uncached on real hardware, cost a bus round trip
+ * each) and skips cells that do not change.  0, or -1 if `size` is too
+ * small for the screen or it is too late (the console then moves
+ * pixels). */
+int textcon_set_shadow(struct textcon *t, uint8_t *buf, unsigned long size);
 /* One character: '\n' ends the line, '\r' is ignored, '\t' moves to the
  * next multiple of 8, anything else is shown; the screen scrolls up at
  * the bottom. */

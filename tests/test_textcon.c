@@ -143,3 +143,27 @@ TEST(textcon_fb_rejects_what_it_cannot_draw)
 	CHECK(textcon_init_fb(&t, fb, FB_W, FB_H, FB_W * 2, 32, 16, 8, 0) == -1);  /* pitch too small */
 	CHECK(textcon_init_fb(&t, fb, 4, FB_H, 16, 32, 16, 8, 0) == -1);          /* narrower than a glyph */
 }
+
+TEST(textcon_fb_shadow_redraws_from_characters)
+{
+	static uint32_t fb[FB_H * FB_W];
+	static uint8_t shadow[8 * 4], small[8 * 3];
+	struct textcon t;
+
+	CHECK(textcon_init_fb(&t, fb, FB_W, FB_H, FB_W * 4, 32, 16, 8, 0) == 0);
+	CHECK(textcon_set_shadow(&t, small, sizeof small) == -1);
+	CHECK(textcon_set_shadow(&t, shadow, sizeof shadow) == 0 && shadow[31] == ' ');
+	puts_(&t, "a\nb\nc\nd");
+	CHECK(shadow[0] == 'a' && shadow[3 * 8] == 'd');
+	/* Smudge a pixel of 'c' on screen: a scroll that reads pixels would
+	 * carry the smudge up; one that redraws from the shadow does not. */
+	fb[2 * FONT_H * FB_W + FB_W + 1] = 0x123456;
+	puts_(&t, "\ne");
+	CHECK(fb_char_at(fb, FB_W, 0, 0, t.fg) == 'c' && fb_char_at(fb, FB_W, 0, 1, t.fg) == 'd');
+	CHECK(fb_char_at(fb, FB_W, 0, 2, t.fg) == 'e' && fb_char_at(fb, FB_W, 0, 3, t.fg) == ' ');
+	CHECK(shadow[0] == 'c' && shadow[8] == 'd' && shadow[16] == 'e' && shadow[24] == ' ');
+	/* Too late once something is on screen; an EGA screen has no use for one. */
+	CHECK(textcon_set_shadow(&t, shadow, sizeof shadow) == -1);
+	textcon_init(&t, screen, 80, 25, 160);
+	CHECK(textcon_set_shadow(&t, shadow, sizeof shadow) == -1);
+}
