@@ -17,13 +17,24 @@ static uint64_t root;
 extern uint64_t boot_pdpt_high[];   /* boot/entry.asm's kernel mapping */
 
 
-/* Tables come from the frame allocator, below 4 GiB: until the switch
- * they are reached through the boot identity map, which covers 4 GiB.
- * They are never freed. */
+/* Tables come from a pool below 4 GiB that mm_init sets aside: until the
+ * switch they are reached through the boot identity map, which covers
+ * 4 GiB, and the frame allocator does not exist yet (its metadata may lie
+ * above 4 GiB, reachable only through the direct map built here).  They
+ * are never freed. */
+struct table_pool {
+	uint64_t next, end;
+};
+
 static uint64_t table_alloc(void *ctx)
 {
-	uint64_t phys = frame_alloc_below(ctx, 0, 1ull << 32);
-	return phys == FRAME_NONE ? 0 : phys;
+	struct table_pool *pool = ctx;
+	uint64_t phys = pool->next;
+
+	if (phys >= pool->end)
+		return 0;
+	pool->next += 4096;
+	return phys;
 }
 
 static void table_free(void *ctx, uint64_t phys)
@@ -105,21 +116,35 @@ static void map_direct(struct pagetable *pt, const struct mem_range *ram, size_t
 		uint64_t start = bounds[i], end = bounds[i + 1];
 		pt->max_leaf_level = end <= (2ull << 20) ? 1 : (end <= LOW_4G && n == 2) ? 2 : large;
 		if (end > start && pt_map(pt, DIRECT_MAP_BASE + start, start, end - start, flags))
-			panic("paging: no memory below 4 GiB for the direct map's page tables");
+			panic("paging: the direct map needs more page tables than paging_tables_bound gave");
 	}
 }
 
-void paging_init(uint64_t max_phys, struct frame_alloc *fa, const struct mem_range *ram,
-		 size_t n_ram)
+size_t paging_tables_bound(uint64_t max_phys)
 {
-	struct pt_mem mem = { table_alloc, table_free, table_ptr, fa };
+	uint64_t limit = map_limit(max_phys);
+	size_t n = 1 + (size_t)((limit + 512 * GIB - 1) / (512 * GIB));   /* PML4, PDPTs */
+
+	/* A PD and a PT for every boundary map_direct may honour, and for
+	 * the first 2 MiB; without 1 GiB pages, a PD for every GiB. */
+	n += 2 * (MAX_BOUNDS + 3);
+	if (!cpu_has_1g_pages())
+		n += (size_t)(limit / GIB);
+	return n;
+}
+
+size_t paging_init(uint64_t max_phys, uint64_t pool_phys, size_t pool_pages,
+		   const struct mem_range *ram, size_t n_ram)
+{
+	struct table_pool pool = { pool_phys, pool_phys + pool_pages * 4096 };
+	struct pt_mem mem = { table_alloc, table_free, table_ptr, &pool };
 	struct pagetable pt;
 
 	uint64_t flags = PTE_P | PTE_W | nx_bit();
 
 	direct_map_limit = map_limit(max_phys);
 	if (pt_create(&pt, &host_format, &mem, 1))
-		panic("paging: no memory below 4 GiB for the direct map's page tables");
+		panic("paging: no room for the direct map's page tables");
 	map_direct(&pt, ram, n_ram, flags);
 
 	/* The image mapping is the boot one: PML4[511] -> boot_pdpt_high. */
@@ -129,6 +154,7 @@ void paging_init(uint64_t max_phys, struct frame_alloc *fa, const struct mem_ran
 	root = pt.root;
 	write_cr3(root);
 	phys_map_offset = DIRECT_MAP_BASE;
+	return (size_t)((pool.next - pool_phys) / 4096);
 }
 
 uint64_t paging_direct_map_limit(void)

@@ -32,10 +32,13 @@ static inline uint64_t virt_to_phys(const void *virt)
 	return v >= KERNEL_VMA ? v - KERNEL_VMA : v - phys_map_offset;
 }
 
-/* Build the final page tables from frames of fa (below 4 GiB, reached
- * through the boot identity map) and switch to them. */
-void paging_init(uint64_t max_phys, struct frame_alloc *fa, const struct mem_range *ram,
-		 size_t n_ram);
+/* How many 4 KiB tables paging_init may need for RAM up to max_phys. */
+size_t paging_tables_bound(uint64_t max_phys);
+/* Build the final page tables in the pool of pool_pages frames at
+ * pool_phys (below 4 GiB, reached through the boot identity map) and
+ * switch to them; returns how many of the pool's frames it used. */
+size_t paging_init(uint64_t max_phys, uint64_t pool_phys, size_t pool_pages,
+		   const struct mem_range *ram, size_t n_ram);
 /* First physical address the direct map does not cover. */
 uint64_t paging_direct_map_limit(void);
 uint64_t paging_root(void);

@@ -58,24 +58,33 @@ void mm_init(const struct mb2_info *info, uint64_t info_phys, struct mm_summary 
 	if (!sum->usable_bytes)
 		panic("mm: the boot memory map lists no available RAM");
 
-	/* The allocator's metadata is the one carve-out: it must exist
-	 * before the allocator does.  Below 4 GiB, so the boot identity map
-	 * reaches it until the direct map takes over. */
+	/* The direct map first, its tables from a pool below 4 GiB (the
+	 * boot identity map reaches nothing higher); the pool's unused
+	 * tail goes back to the RAM the allocator will own. */
+	size_t pool_pages = paging_tables_bound(sum->highest_usable);
+	uint64_t pool = memmap_find_free(b.usable, b.n_usable, b.reserved, b.n_reserved,
+					 pool_pages * FRAME_SIZE, FRAME_SIZE, LOW_RESERVED_END, 1ull << 32);
+	if (pool == FRAME_NONE)
+		panic("mm: no %zu KiB below 4 GiB for the direct map's page tables",
+		      pool_pages * FRAME_SIZE >> 10);
+	size_t tables = paging_init(sum->highest_usable, pool, pool_pages, b.usable, b.n_usable);
+	reserve(&b, pool, pool + tables * FRAME_SIZE);
+
+	/* Then the allocator's metadata, the one carve-out: it must exist
+	 * before the allocator does.  Anywhere in RAM, through the direct
+	 * map: a machine with little memory below 4 GiB and much above
+	 * needs more metadata than fits low. */
 	size_t meta_bytes = (frame_meta_size(sum->highest_usable) + 0xFFF) & ~0xFFFull;
 	uint64_t meta = memmap_find_free(b.usable, b.n_usable, b.reserved, b.n_reserved, meta_bytes,
-					 4096, LOW_RESERVED_END, 1ull << 32);
+					 FRAME_SIZE, LOW_RESERVED_END, UINT64_MAX);
 	if (meta == FRAME_NONE)
-		panic("mm: no %zu KiB below 4 GiB for the frame metadata", meta_bytes >> 10);
+		panic("mm: no %zu KiB of RAM in one piece for the frame metadata", meta_bytes >> 10);
 	reserve(&b, meta, meta + meta_bytes);
 	if (frame_init(&frames, b.usable, b.n_usable, b.reserved, b.n_reserved, phys_to_virt(meta),
 		       meta_bytes))
 		panic("mm: frame metadata of %zu bytes too small", meta_bytes);
-
-	/* The direct map's tables are the allocator's first customers. */
-	paging_init(sum->highest_usable, &frames, b.usable, b.n_usable);
-	frames.meta = phys_to_virt(meta);   /* the identity map is gone */
-	pr_debug("mm: %zu KiB of frame metadata at 0x%llx; direct map tables: %llu frames",
-		 meta_bytes >> 10, (unsigned long long)meta, (unsigned long long)frames.used_frames);
+	pr_debug("mm: %zu KiB of frame metadata at 0x%llx; direct map tables: %zu frames at 0x%llx",
+		 meta_bytes >> 10, (unsigned long long)meta, tables, (unsigned long long)pool);
 }
 
 /* Zero whole frames 8 bytes per step: on the EPT first-touch path this
