@@ -2,7 +2,6 @@
  * GPRs into the vcpu: decode the VMCB's exit information (svm/decode.c),
  * let the core handle it (virt/exit.c), and carry out its answer. */
 #include "core/log.h"
-#include "guest/gva.h"
 #include "guest/vm.h"
 #include "svm/check.h"
 #include "svm/decode.h"
@@ -11,20 +10,11 @@
 #include "virt/exit.h"
 #include "virt/insn.h"
 
-static int read_table(void *ctx, uint64_t gpa, void *dst, unsigned size)
-{
-	return gmem_read(ctx, gpa, dst, size);
-}
-
 /* Up to INSN_MAX_LEN bytes at CS:rIP, through the guest's paging; the
  * number fetched (stops at the first byte that cannot be read). */
 static unsigned fetch_insn(struct vcpu *v, uint8_t *buf)
 {
 	struct vmcb_save *st = &to_svm(v)->vmcb->save;
-	struct gva_mode mode = {
-		.cr0 = st->cr0, .cr3 = st->cr3, .cr4 = st->cr4, .efer = st->efer,
-		.read = read_table, .ctx = &v->vm->mem,
-	};
 	bool lm = st->cs.attrib & SVM_ATTRIB_L;
 	uint64_t linear = (lm ? 0 : st->cs.base) + st->rip;
 	unsigned n;
@@ -32,7 +22,7 @@ static unsigned fetch_insn(struct vcpu *v, uint8_t *buf)
 	for (n = 0; n < INSN_MAX_LEN; n++) {
 		uint64_t gpa;
 		uint32_t pf;
-		if (gva_translate(&mode, linear + n, 0, &gpa, &pf) || gmem_read(&v->vm->mem, gpa, &buf[n], 1))
+		if (vcpu_translate(v, linear + n, 0, &gpa, &pf) || gmem_read(&v->vm->mem, gpa, &buf[n], 1))
 			break;
 	}
 	return n;

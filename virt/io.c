@@ -27,25 +27,13 @@ static HOT_PATH enum exit_action port_in(struct vcpu *v, uint16_t port, unsigned
 	return EXIT_ADVANCE;
 }
 
-static int read_table(void *ctx, uint64_t gpa, void *dst, unsigned size)
-{
-	return gmem_read(ctx, gpa, dst, size);
-}
-
 /* Guest memory at a linear address; a fault becomes the guest's #PF. */
 static int linear_access(struct vcpu *v, uint64_t linear, void *buf, unsigned size, bool write)
 {
-	struct gva_mode mode = {
-		.cr0 = vcpu_get(v, VREG_CR0), .cr3 = vcpu_get(v, VREG_CR3), .cr4 = vcpu_get(v, VREG_CR4),
-		.efer = vcpu_get(v, VREG_EFER), .read = read_table, .ctx = &v->vm->mem,
-	};
-	unsigned access = write ? GVA_WRITE : 0;
 	uint64_t gpa;
 	uint32_t pf;
 
-	if (vcpu_cpl(v) == 3)
-		access |= GVA_USER;
-	if (gva_translate(&mode, linear, access, &gpa, &pf)) {
+	if (vcpu_translate(v, linear, write ? GVA_WRITE : 0, &gpa, &pf)) {
 		inject_page_fault(v, linear, pf);
 		return -1;
 	}

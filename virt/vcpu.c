@@ -1,5 +1,7 @@
 /* The core's share of a vCPU (virt/vcpu.h). */
 #include "virt/vcpu.h"
+#include "guest/gva.h"
+#include "guest/vm.h"
 #include "lib/string.h"
 
 uint64_t vcpu_get_gpr(struct vcpu *v, unsigned n)
@@ -24,4 +26,21 @@ void vcpu_reset_core_state(struct vcpu *v)
 	v->fpu[1] = 0x03;
 	*(uint32_t *)&v->fpu[24] = 0x1F80;
 	v->xcr0 = 1;
+}
+
+static int read_table(void *ctx, uint64_t gpa, void *dst, unsigned size)
+{
+	return gmem_read(ctx, gpa, dst, size);
+}
+
+int vcpu_translate(struct vcpu *v, uint64_t linear, unsigned access, uint64_t *gpa, uint32_t *pf)
+{
+	struct gva_mode mode = {
+		.cr0 = vcpu_get(v, VREG_CR0), .cr3 = vcpu_get(v, VREG_CR3), .cr4 = vcpu_get(v, VREG_CR4),
+		.efer = vcpu_get(v, VREG_EFER), .read = read_table, .ctx = &v->vm->mem,
+	};
+
+	if (vcpu_cpl(v) == 3)
+		access |= GVA_USER;
+	return gva_translate(&mode, linear, access, gpa, pf);
 }

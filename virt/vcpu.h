@@ -84,5 +84,10 @@ void vcpu_set_gpr(struct vcpu *v, unsigned n, uint64_t value);
 /* The register state of a vCPU at reset, as far as the core keeps it
  * (FPU, XCR0). */
 void vcpu_reset_core_state(struct vcpu *v);
+/* A linear address through the guest's own paging as it stands, with
+ * the access rights of its current privilege level (access: 0 or
+ * GVA_WRITE from guest/gva.h): 0 and the guest-physical address, or
+ * nonzero and the #PF error code the guest would get. */
+int vcpu_translate(struct vcpu *v, uint64_t linear, unsigned access, uint64_t *gpa, uint32_t *pf);
 
 #endif
