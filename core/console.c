@@ -19,7 +19,6 @@
 
 static const char *describe(const struct console_spec *c, char *buf, unsigned size)
 {
-	(void)size;
 	switch (c->kind) {
 	case CONSOLE_NONE: return "none";
 	case CONSOLE_MMIO: ksnprintf(buf, size, "MMIO UART at 0x%llx (registers %u bytes apart)",
@@ -65,16 +64,6 @@ void console_screen_putc(char c)
 		textcon_putc(&screen, c);
 }
 
-/* The colour fields textcon can draw: 8 bits each at 24/32 bpp, 5-6-5
- * at 16. */
-static bool fb_colours_supported(const struct mb2_framebuffer *fb)
-{
-	if (fb->bpp == 16)
-		return fb->red_size == 5 && fb->green_size == 6 && fb->blue_size == 5;
-	return (fb->bpp == 24 || fb->bpp == 32) &&
-	       fb->red_size == 8 && fb->green_size == 8 && fb->blue_size == 8;
-}
-
 /* The screen the loader left: a text-mode screen (multiboot2 framebuffer
  * type 2, as GRUB leaves a BIOS PC) or a pixel framebuffer (type 1, what
  * GRUB passes on from UEFI's GOP).  Cleared, shown everything printed so
@@ -92,9 +81,9 @@ static void choose_screen(const struct mb2_framebuffer *fb)
 	}
 	if (fb->type == MB2_FB_EGA_TEXT) {
 		textcon_init(&screen, phys_to_virt(fb->addr), fb->width, fb->height, fb->pitch);
-	} else if (!fb_colours_supported(fb) ||
-		   textcon_init_fb(&screen, phys_to_virt(fb->addr), fb->width, fb->height, fb->pitch,
-				   fb->bpp, fb->red_pos, fb->green_pos, fb->blue_pos)) {
+	} else if (textcon_init_fb(&screen, phys_to_virt(fb->addr), fb->width, fb->height, fb->pitch,
+				   &(struct textcon_pixels){ fb->bpp, fb->red_pos, fb->red_size, fb->green_pos,
+							     fb->green_size, fb->blue_pos, fb->blue_size })) {
 		pr_warn("console: cannot draw on a %u-bpp framebuffer (colour fields %u:%u:%u bits)",
 			fb->bpp, fb->red_size, fb->green_size, fb->blue_size);
 		return;

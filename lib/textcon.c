@@ -1,4 +1,6 @@
 #include "lib/textcon.h"
+
+#include <stdbool.h>
 #include "lib/font8x16.h"
 
 /* ---- EGA text cells ---- */
@@ -101,17 +103,25 @@ int textcon_set_shadow(struct textcon *t, uint8_t *buf, unsigned long size)
 	return 0;
 }
 
-int textcon_init_fb(struct textcon *t, volatile void *fb, unsigned width, unsigned height,
-		    unsigned pitch, unsigned bpp, unsigned rpos, unsigned gpos, unsigned bpos)
+static bool pixels_supported(const struct textcon_pixels *px)
 {
+	if (px->bpp == 16)
+		return px->red_size == 5 && px->green_size == 6 && px->blue_size == 5;
+	return (px->bpp == 24 || px->bpp == 32) &&
+	       px->red_size == 8 && px->green_size == 8 && px->blue_size == 8;
+}
+
+int textcon_init_fb(struct textcon *t, volatile void *fb, unsigned width, unsigned height,
+		    unsigned pitch, const struct textcon_pixels *px)
+{
+	unsigned bpp = px->bpp;
 	uint32_t grey;
 
-	if ((bpp != 16 && bpp != 24 && bpp != 32) || width < FONT_W || height < FONT_H ||
-	    pitch < width * (bpp / 8))
+	if (!pixels_supported(px) || width < FONT_W || height < FONT_H || pitch < width * (bpp / 8))
 		return -1;
 	/* Light grey: 0xAA in 8-bit fields, 0x15/0x2A in 5-6-5. */
-	grey = bpp == 16 ? (0x15u << rpos | 0x2Au << gpos | 0x15u << bpos)
-			 : (0xAAu << rpos | 0xAAu << gpos | 0xAAu << bpos);
+	grey = bpp == 16 ? (0x15u << px->red_pos | 0x2Au << px->green_pos | 0x15u << px->blue_pos)
+			 : (0xAAu << px->red_pos | 0xAAu << px->green_pos | 0xAAu << px->blue_pos);
 	*t = (struct textcon){ .base = fb, .pitch = pitch, .cols = width / FONT_W,
 			       .rows = height / FONT_H, .bytes_pp = bpp / 8, .fg = grey, .bg = 0,
 			       .draw = fb_draw, .move_rows = fb_move_rows };

@@ -31,11 +31,18 @@ struct textcon {
 /* An EGA text screen of cols x rows cells, pitch_bytes per row. */
 void textcon_init(struct textcon *t, volatile void *cells, unsigned cols, unsigned rows,
 		  unsigned pitch_bytes);
-/* A pixel framebuffer of width x height pixels, bpp 16, 24 or 32, with
- * the colour fields at the given bit positions (8-bit fields assumed for
- * 24/32 bpp, 5-6-5 for 16).  0, or -1 for a depth it cannot draw. */
+/* How a pixel is laid out: bits per pixel, and each colour's bit
+ * position and width (as the multiboot2 framebuffer tag gives them). */
+struct textcon_pixels {
+	unsigned bpp;
+	uint8_t red_pos, red_size, green_pos, green_size, blue_pos, blue_size;
+};
+
+/* A pixel framebuffer of width x height pixels.  It draws 8-bit colour
+ * fields at 24 or 32 bpp and 5-6-5 at 16: 0, or -1 for any other layout
+ * or a screen it cannot hold a glyph on. */
 int textcon_init_fb(struct textcon *t, volatile void *fb, unsigned width, unsigned height,
-		    unsigned pitch, unsigned bpp, unsigned rpos, unsigned gpos, unsigned bpos);
+		    unsigned pitch, const struct textcon_pixels *px);
 /* Right after textcon_init_fb, before the first character: keep a copy
  * of the characters on the framebuffer in `buf`, so
  * that scrolling redraws from it instead of reading pixels back (reads

@@ -62,6 +62,11 @@ TEST(textcon_pitch_wider_than_text)
 
 #include "lib/font8x16.h"
 
+/* BGRX (GOP's usual), RGB at 24 bpp, 5-6-5 at 16. */
+static const struct textcon_pixels bgrx32 = { 32, 16, 8, 8, 8, 0, 8 };
+static const struct textcon_pixels rgb24 = { 24, 0, 8, 8, 8, 16, 8 };
+static const struct textcon_pixels rgb565 = { 16, 11, 5, 5, 6, 0, 5 };
+
 #define FB_W 64   /* 8 columns */
 #define FB_H 64   /* 4 rows */
 
@@ -91,7 +96,7 @@ TEST(textcon_fb_draws_glyphs)
 
 	memset(fb, 0x5A, sizeof fb);
 	/* Pitch wider than the visible width, red at bit 16 (BGRX, GOP's usual). */
-	CHECK(textcon_init_fb(&t, fb, FB_W, FB_H, (FB_W + 8) * 4, 32, 16, 8, 0) == 0);
+	CHECK(textcon_init_fb(&t, fb, FB_W, FB_H, (FB_W + 8) * 4, &bgrx32) == 0);
 	CHECK(t.cols == 8 && t.rows == 4 && t.fg == 0xAAAAAA);
 	CHECK(fb_char_at(fb, FB_W + 8, 7, 3, t.fg) == ' ');
 	puts_(&t, "Tern!\nA");
@@ -108,7 +113,7 @@ TEST(textcon_fb_scrolls_half_a_screen)
 	static uint32_t fb[FB_H * FB_W];
 	struct textcon t;
 
-	CHECK(textcon_init_fb(&t, fb, FB_W, FB_H, FB_W * 4, 32, 16, 8, 0) == 0);
+	CHECK(textcon_init_fb(&t, fb, FB_W, FB_H, FB_W * 4, &bgrx32) == 0);
 	puts_(&t, "a\nb\nc\nd\ne");
 	/* Four rows: the fourth newline moved c, d up by two rows. */
 	CHECK(fb_char_at(fb, FB_W, 0, 0, t.fg) == 'c' && fb_char_at(fb, FB_W, 0, 1, t.fg) == 'd');
@@ -121,7 +126,7 @@ TEST(textcon_fb_24_and_16_bpp)
 	static uint8_t fb[FB_H * FB_W * 3];
 	struct textcon t;
 
-	CHECK(textcon_init_fb(&t, fb, FB_W, FB_H, FB_W * 3, 24, 0, 8, 16) == 0);
+	CHECK(textcon_init_fb(&t, fb, FB_W, FB_H, FB_W * 3, &rgb24) == 0);
 	puts_(&t, "|");
 	/* '|' has a lit pixel in row 8 somewhere: find it, three bytes 0xAA. */
 	int lit = 0;
@@ -130,7 +135,7 @@ TEST(textcon_fb_24_and_16_bpp)
 		lit += p[0] == 0xAA && p[1] == 0xAA && p[2] == 0xAA;
 	}
 	CHECK(lit >= 1 && lit < FONT_W);
-	CHECK(textcon_init_fb(&t, fb, FB_W, FB_H, FB_W * 2, 16, 11, 5, 0) == 0);
+	CHECK(textcon_init_fb(&t, fb, FB_W, FB_H, FB_W * 2, &rgb565) == 0);
 	CHECK(t.fg == (0x15u << 11 | 0x2Au << 5 | 0x15u));
 }
 
@@ -139,9 +144,11 @@ TEST(textcon_fb_rejects_what_it_cannot_draw)
 	static uint32_t fb[FB_H * FB_W];
 	struct textcon t;
 
-	CHECK(textcon_init_fb(&t, fb, FB_W, FB_H, FB_W * 4, 8, 0, 0, 0) == -1);
-	CHECK(textcon_init_fb(&t, fb, FB_W, FB_H, FB_W * 2, 32, 16, 8, 0) == -1);  /* pitch too small */
-	CHECK(textcon_init_fb(&t, fb, 4, FB_H, 16, 32, 16, 8, 0) == -1);          /* narrower than a glyph */
+	CHECK(textcon_init_fb(&t, fb, FB_W, FB_H, FB_W * 4, &(struct textcon_pixels){ 8, 0, 3, 3, 3, 6, 2 }) == -1);
+	/* 32 bpp with 10-bit colour fields: not 8-8-8. */
+	CHECK(textcon_init_fb(&t, fb, FB_W, FB_H, FB_W * 4, &(struct textcon_pixels){ 32, 20, 10, 10, 10, 0, 10 }) == -1);
+	CHECK(textcon_init_fb(&t, fb, FB_W, FB_H, FB_W * 2, &bgrx32) == -1);  /* pitch too small */
+	CHECK(textcon_init_fb(&t, fb, 4, FB_H, 16, &bgrx32) == -1);          /* narrower than a glyph */
 }
 
 TEST(textcon_fb_shadow_redraws_from_characters)
@@ -150,7 +157,7 @@ TEST(textcon_fb_shadow_redraws_from_characters)
 	static uint8_t shadow[8 * 4], small[8 * 3];
 	struct textcon t;
 
-	CHECK(textcon_init_fb(&t, fb, FB_W, FB_H, FB_W * 4, 32, 16, 8, 0) == 0);
+	CHECK(textcon_init_fb(&t, fb, FB_W, FB_H, FB_W * 4, &bgrx32) == 0);
 	CHECK(textcon_set_shadow(&t, small, sizeof small) == -1);
 	CHECK(textcon_set_shadow(&t, shadow, sizeof shadow) == 0 && shadow[31] == ' ');
 	puts_(&t, "a\nb\nc\nd");
