@@ -18,4 +18,14 @@ static inline struct cpuid_regs cpuid(uint32_t leaf, uint32_t subleaf)
 	return r;
 }
 
+/* Under a hypervisor (CPUID.1:ECX[31]), its leaf 40000000H: the highest
+ * hypervisor leaf in EAX, the vendor signature in EBX, ECX, EDX. */
+static inline int cpuid_hypervisor(struct cpuid_regs *leaf)
+{
+	if (!(cpuid(1, 0).ecx & (1u << 31)))
+		return 0;
+	*leaf = cpuid(0x40000000, 0);
+	return 1;
+}
+
 #endif

@@ -8,12 +8,11 @@ static bool emulated, decided;
 
 static bool hypervisor_is_emulator(void)
 {
-	struct cpuid_regs r = cpuid(1, 0);
+	struct cpuid_regs r;
 	char sig[13];
 
-	if (!(r.ecx & (1u << 31)))   /* CPUID.1:ECX.hypervisor */
+	if (!cpuid_hypervisor(&r))
 		return false;
-	r = cpuid(0x40000000, 0);
 	memcpy(sig, &r.ebx, 4);
 	memcpy(sig + 4, &r.ecx, 4);
 	memcpy(sig + 8, &r.edx, 4);

@@ -44,7 +44,9 @@ static bool sane(uint64_t k)
 
 static uint64_t from_hypervisor_leaf(void)
 {
-	if (!(cpuid(1, 0).ecx & (1u << 31)) || cpuid(0x40000000, 0).eax < 0x40000010)
+	struct cpuid_regs h;
+
+	if (!cpuid_hypervisor(&h) || h.eax < 0x40000010)
 		return 0;
 	return cpuid(0x40000010, 0).eax;
 }
