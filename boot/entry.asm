@@ -2,9 +2,10 @@
 ;
 ; State on entry (Multiboot2 spec 3.3): protected mode, paging off,
 ; EAX = 0x36D76289, EBX = physical address of the boot information,
-; no usable stack.  We check the magic and long-mode support, build
-; page tables that map the first 4 GiB twice (identity, for this code
-; and the boot information; and at KERNEL_VMA, for the C hypervisor),
+; no usable stack, and the image wherever GRUB chose to put it.  We check
+; the magic, find the load offset and check long-mode support, build
+; page tables that map the first 4 GiB (identity, for this code and the
+; boot information) and the image at KERNEL_VMA (for the C hypervisor),
 ; turn on long mode (SDM Vol. 3A 10.8.5 "Initializing IA-32e Mode")
 ; and call kmain(magic, info_phys) on the hypervisor's boot stack.
 ; mm/paging.c later replaces these tables with the final ones.
@@ -29,6 +30,7 @@ extern kmain
 global _start
 global boot_pdpt_high
 global boot_stack_top
+global image_load_offset
 
 section .boot.text progbits alloc exec nowrite
 bits 32
@@ -37,25 +39,53 @@ _start:
 	cld
 	mov esi, eax                    ; keep magic and info pointer
 	mov edi, ebx
-	mov esp, boot_stack_top - KERNEL_VMA
-
-	call serial_init
 	cmp esi, MB2_LOADER_MAGIC
 	jne .not_multiboot2
+
+	; Where are we?  GRUB may have moved the whole image by one offset
+	; (the relocatable tag in boot/header.asm).  CALL pushes EIP, but
+	; there is no stack yet: borrow the reserved word of the boot
+	; information ([EBX+4], spec 3.6.1) for the one push, and clear it
+	; again.  EBP holds the load offset from here on; the code below
+	; adds it to every absolute address it uses.
+	lea esp, [ebx + 8]
+	call .here
+.here:
+	pop ebp
+	sub ebp, .here
+	mov dword [ebx + 4], 0
+	lea esp, [ebp + boot_stack_top - KERNEL_VMA]
+	call serial_init
+	test ebp, 0x1FFFFF              ; the image is mapped with 2 MiB pages
+	jnz .misaligned
+	mov [ebp + image_load_offset - KERNEL_VMA], ebp
+
 	call has_long_mode
 	test eax, eax
 	jz .no_long_mode
 
 	call build_page_tables
 	call enter_long_mode
-	lgdt [boot_gdt_ptr]
-	jmp 0x08:long_mode_low
+	lea eax, [ebp + boot_gdt]       ; the GDT pointer holds a physical address
+	mov [ebp + boot_gdt_ptr + 2], eax
+	lgdt [ebp + boot_gdt_ptr]
+	push 0x08                       ; far jump to 64-bit code, by RETF because
+	lea eax, [ebp + long_mode_low]  ; the target moves with the image
+	push eax
+	retf
 
 .not_multiboot2:
-	mov ebx, msg_not_mb2
+	; Not our loader, so no relocation either: assume the link address.
+	xor ebp, ebp
+	mov esp, boot_stack_top - KERNEL_VMA
+	call serial_init
+	lea ebx, [ebp + msg_not_mb2]
+	jmp fail32
+.misaligned:
+	lea ebx, [ebp + msg_misaligned]
 	jmp fail32
 .no_long_mode:
-	mov ebx, msg_no_lm
+	lea ebx, [ebp + msg_no_lm]
 	jmp fail32
 
 ; Print the NUL-terminated string at EBX on COM1 and halt for good.
@@ -136,32 +166,32 @@ has_long_mode:
 	ret
 
 ; PML4[0]   -> boot_pdpt_low  -> boot_pd[0..3]: identity map of 0..4 GiB
-; PML4[511] -> boot_pdpt_high -> entries 510, 511 = boot_pd[0], [1]:
-;              KERNEL_VMA.. maps physical 0..2 GiB.
+; PML4[511] -> boot_pdpt_high -> entry 510 = boot_pd_image: KERNEL_VMA +
+;              L maps physical L + load offset for L in 0..1 GiB, which
+;              holds the image wherever GRUB put it.
 ; All with 2 MiB pages.  The tables live in .bss, already zeroed by the
 ; loader (ELF segments' memsz beyond filesz are zero-filled).
 build_page_tables:
-	mov eax, boot_pdpt_low - KERNEL_VMA
+	lea eax, [ebp + boot_pdpt_low - KERNEL_VMA]
 	or eax, PTE_P | PTE_W
-	mov [boot_pml4 - KERNEL_VMA], eax
-	mov eax, boot_pdpt_high - KERNEL_VMA
+	mov [ebp + boot_pml4 - KERNEL_VMA], eax
+	lea eax, [ebp + boot_pdpt_high - KERNEL_VMA]
 	or eax, PTE_P | PTE_W
-	mov [boot_pml4 - KERNEL_VMA + 511 * 8], eax
+	mov [ebp + boot_pml4 - KERNEL_VMA + 511 * 8], eax
+	lea eax, [ebp + boot_pd_image - KERNEL_VMA]
+	or eax, PTE_P | PTE_W
+	mov [ebp + boot_pdpt_high - KERNEL_VMA + 510 * 8], eax
 
 	xor ecx, ecx                    ; four page directories
 .pdpt:
 	mov eax, ecx
 	shl eax, 12
-	add eax, boot_pd - KERNEL_VMA
+	lea eax, [ebp + eax + boot_pd - KERNEL_VMA]
 	or eax, PTE_P | PTE_W
-	mov [boot_pdpt_low - KERNEL_VMA + ecx * 8], eax
+	mov [ebp + ecx * 8 + boot_pdpt_low - KERNEL_VMA], eax
 	inc ecx
 	cmp ecx, 4
 	jb .pdpt
-	mov eax, [boot_pdpt_low - KERNEL_VMA]
-	mov [boot_pdpt_high - KERNEL_VMA + 510 * 8], eax
-	mov eax, [boot_pdpt_low - KERNEL_VMA + 8]
-	mov [boot_pdpt_high - KERNEL_VMA + 511 * 8], eax
 
 	xor ecx, ecx                    ; 2048 PDEs of 2 MiB each
 .pde:
@@ -170,18 +200,32 @@ build_page_tables:
 	or eax, PTE_P | PTE_W | PTE_PS
 	mov edx, ecx
 	shr edx, 11                     ; bits 32+ of the address (always 0 here)
-	mov [boot_pd - KERNEL_VMA + ecx * 8], eax
-	mov [boot_pd - KERNEL_VMA + ecx * 8 + 4], edx
+	mov [ebp + ecx * 8 + boot_pd - KERNEL_VMA], eax
+	mov [ebp + ecx * 8 + boot_pd - KERNEL_VMA + 4], edx
 	inc ecx
 	cmp ecx, 2048
 	jb .pde
+
+	xor ecx, ecx                    ; 512 PDEs for the image's 1 GiB
+.image_pde:
+	mov eax, ecx
+	shl eax, 21
+	xor edx, edx
+	add eax, ebp                    ; may carry past 4 GiB
+	adc edx, 0
+	or eax, PTE_P | PTE_W | PTE_PS
+	mov [ebp + ecx * 8 + boot_pd_image - KERNEL_VMA], eax
+	mov [ebp + ecx * 8 + boot_pd_image - KERNEL_VMA + 4], edx
+	inc ecx
+	cmp ecx, 512
+	jb .image_pde
 	ret
 
 enter_long_mode:
 	mov eax, cr4
 	or eax, CR4_PAE
 	mov cr4, eax
-	mov eax, boot_pml4 - KERNEL_VMA
+	lea eax, [ebp + boot_pml4 - KERNEL_VMA]
 	mov cr3, eax
 	mov eax, 0x80000001
 	cpuid
@@ -237,16 +281,24 @@ boot_gdt_ptr:
 	dd boot_gdt
 
 msg_not_mb2: db "tern: not started by a multiboot2 boot loader (bad magic in EAX); halting", 13, 10, 0
+msg_misaligned: db "tern: the boot loader moved the image by an offset that is not a multiple of 2 MiB (relocatable tag ignored?); halting", 13, 10, 0
 msg_no_lm:   db "tern: this CPU has no long mode (CPUID.80000001H:EDX[29] = 0); Tern needs x86-64; halting", 13, 10, 0
 
+; Physical address minus link address of the image (mm/paging.h).
+section .data
+align 8
+image_load_offset: dq 0
+
 ; Boot page tables and stack (.bss: zeroed by the loader, linked at
-; KERNEL_VMA, so the 32-bit code above subtracts KERNEL_VMA).
+; KERNEL_VMA, so the 32-bit code above subtracts KERNEL_VMA and adds
+; the load offset).
 section .bss
 align 4096
 boot_pml4:      resb 4096
 boot_pdpt_low:  resb 4096
 boot_pdpt_high: resb 4096
 boot_pd:        resb 4 * 4096
+boot_pd_image:  resb 4096
 align 16
 boot_stack:     resb 32768
 boot_stack_top:

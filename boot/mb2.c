@@ -29,6 +29,7 @@
 #define MB2_TAG_ACPI_OLD 14u
 #define MB2_TAG_ACPI_NEW 15u
 #define MB2_TAG_FRAMEBUFFER 8u
+#define MB2_TAG_EFI_MMAP 17u
 #define MB2_FB_FIXED_LEN 24u   /* addr, pitch, width, height, bpp, type, reserved */
 #define MB2_FB_RGB_LEN   6u    /* then, for type 1: position and size of red, green, blue */
 
@@ -38,6 +39,14 @@
  * each entry is base_addr u64, length u64, type u32, reserved u32. */
 #define MB2_MMAP_HDR 16u
 #define MB2_MMAP_ENTRY_MIN 24u
+/* Spec 3.6.15 (type 17): header + descriptor_size + descriptor_version
+ * (the same 16 bytes as type 6), then UEFI EFI_MEMORY_DESCRIPTORs (UEFI 2.10, 7.2 GetMemoryMap()):
+ * u32 Type, pad, u64 PhysicalStart, u64 VirtualStart, u64 NumberOfPages
+ * (4 KiB), u64 Attribute. */
+#define EFI_DESC_MIN 40u
+#define EFI_PAGE_SHIFT 12
+#define EFI_MEMORY_WB (1ull << 3)
+#define EFI_MEMORY_SP (1ull << 18)    /* specific-purpose: not general RAM */
 
 /* The one static buffer: the reason for the last failure. */
 static char mb2_err_buf[160];
@@ -46,7 +55,9 @@ static char mb2_err_buf[160];
 struct mb2_cursor {
 	const unsigned char *base;
 	uint32_t end;           /* total_size, already checked <= limit */
-	int have_cmdline, have_loader_name, have_mmap;
+	int have_cmdline, have_loader_name;
+	/* The memory map tags, parsed after the walk: the EFI one wins. */
+	uint32_t mmap_off, mmap_size, efi_mmap_off, efi_mmap_size;
 	const void *rsdp_old, *rsdp_new;
 };
 
@@ -100,6 +111,7 @@ static void info_reset(struct mb2_info *out)
 	out->mmap_merged = 0;
 	out->mmap_dropped = 0;
 	out->mmap_dropped_bytes_available = 0;
+	out->mmap_from_efi = 0;
 	out->module_count = 0;
 	out->rsdp = NULL;
 	out->rsdp_len = 0;
@@ -241,6 +253,35 @@ static void mmap_add(struct mb2_info *out, const struct mb2_mmap_entry *e)
 	out->mmap[out->mmap_count++] = *e;
 }
 
+/* The two memory map tags share a layout: a 16-byte header whose third
+ * word is the entry size, then entries of that size. */
+struct map_layout {
+	const char *tag, *size_field, *entries;
+	uint32_t entry_min;
+};
+
+/* Check the header and return the number of entries, or -1. */
+static int64_t map_entries(const struct mb2_cursor *c, uint32_t off, uint32_t size,
+			   const struct map_layout *l, uint32_t *entry_size, const char **err)
+{
+	uint32_t body;
+
+	if (size < MB2_MMAP_HDR)
+		return fail(err, "multiboot2 info: %s tag at offset 0x%x has size %u, "
+			    "smaller than its %u-byte header", l->tag, off, size, MB2_MMAP_HDR);
+	*entry_size = rd32(c, off + 8);
+	if (*entry_size < l->entry_min || *entry_size % 8 != 0)
+		return fail(err, "multiboot2 info: %s tag at offset 0x%x has %s %u "
+			    "(need a multiple of 8, >= %u)", l->tag, off, l->size_field,
+			    *entry_size, l->entry_min);
+	body = size - MB2_MMAP_HDR;
+	if (body % *entry_size != 0)
+		return fail(err, "multiboot2 info: %s tag at offset 0x%x: %u bytes of %s "
+			    "is not a multiple of %s %u", l->tag, off, body, l->entries,
+			    l->size_field, *entry_size);
+	return body / *entry_size;
+}
+
 /* Spec 3.6.8 (type 6): u32 entry_size, u32 entry_version, then entries
  * of u64 base_addr, u64 length, u32 type, u32 reserved.  entry_size is a
  * multiple of 8 so a later version may grow the entries; we read only
@@ -249,28 +290,14 @@ static void mmap_add(struct mb2_info *out, const struct mb2_mmap_entry *e)
 static int parse_mmap(struct mb2_cursor *c, uint32_t off, uint32_t size,
 		      struct mb2_info *out, const char **err)
 {
-	uint32_t entry_size, body, count, i;
+	static const struct map_layout layout = { "memory map", "entry_size", "entries",
+						  MB2_MMAP_ENTRY_MIN };
+	uint32_t entry_size;
+	int64_t count = map_entries(c, off, size, &layout, &entry_size, err);
 
-	if (c->have_mmap)
-		return fail(err, "multiboot2 info: memory map tag at offset "
-			    "0x%x is a duplicate", off);
-	c->have_mmap = 1;
-	if (size < MB2_MMAP_HDR)
-		return fail(err, "multiboot2 info: memory map tag at offset "
-			    "0x%x has size %u, smaller than its %u-byte header",
-			    off, size, MB2_MMAP_HDR);
-	entry_size = rd32(c, off + 8);
-	if (entry_size < MB2_MMAP_ENTRY_MIN || entry_size % 8 != 0)
-		return fail(err, "multiboot2 info: memory map tag at offset "
-			    "0x%x has entry_size %u (need a multiple of 8, "
-			    ">= %u)", off, entry_size, MB2_MMAP_ENTRY_MIN);
-	body = size - MB2_MMAP_HDR;
-	if (body % entry_size != 0)
-		return fail(err, "multiboot2 info: memory map tag at offset "
-			    "0x%x: %u bytes of entries is not a multiple of "
-			    "entry_size %u", off, body, entry_size);
-	count = body / entry_size;
-	for (i = 0; i < count; i++) {
+	if (count < 0)
+		return -1;
+	for (uint32_t i = 0; i < count; i++) {
 		uint32_t e = off + MB2_MMAP_HDR + i * entry_size;
 		struct mb2_mmap_entry m;
 		m.base = rd64(c, e);
@@ -287,6 +314,74 @@ static int parse_mmap(struct mb2_cursor *c, uint32_t off, uint32_t size,
 		mmap_add(out, &m);
 	}
 	out->mmap_total = count;
+	return 0;
+}
+
+/* What an EFI memory type is to Tern after ExitBootServices(), as Linux
+ * converts it to E820 (arch/x86/platform/efi): the loader's and boot
+ * services' memory is free RAM, as is conventional memory -- if it is
+ * write-back cacheable and not set aside for a specific purpose. */
+static uint32_t efi_type(uint32_t type, uint64_t attr)
+{
+	switch (type) {
+	case 1: case 2:         /* EfiLoaderCode, EfiLoaderData */
+	case 3: case 4:         /* EfiBootServicesCode, EfiBootServicesData */
+	case 7:                 /* EfiConventionalMemory */
+		return (attr & EFI_MEMORY_WB) && !(attr & EFI_MEMORY_SP) ? MB2_MMAP_AVAILABLE
+									 : MB2_MMAP_RESERVED;
+	case 8:                 /* EfiUnusableMemory */
+		return MB2_MMAP_BAD;
+	case 9:                 /* EfiACPIReclaimMemory */
+		return MB2_MMAP_ACPI_RECLAIMABLE;
+	case 10:                /* EfiACPIMemoryNVS */
+		return MB2_MMAP_NVS;
+	default:                /* runtime services, MMIO, persistent, unaccepted, ... */
+		return MB2_MMAP_RESERVED;
+	}
+}
+
+/* Spec 3.6.15 (type 17): the firmware's own map, as GRUB got it from
+ * ExitBootServices() -- later than the one GRUB converted into the
+ * type-6 tag, so nothing GRUB allocated in between is missed. */
+static int parse_efi_mmap(struct mb2_cursor *c, uint32_t off, uint32_t size,
+			  struct mb2_info *out, const char **err)
+{
+	static const struct map_layout layout = { "EFI memory map", "descriptor_size",
+						  "descriptors", EFI_DESC_MIN };
+	uint32_t desc_size;
+	int64_t count = map_entries(c, off, size, &layout, &desc_size, err);
+
+	if (count < 0)
+		return -1;
+	for (uint32_t i = 0; i < count; i++) {
+		uint32_t d = off + MB2_MMAP_HDR + i * desc_size;
+		uint64_t pages = rd64(c, d + 24);
+		struct mb2_mmap_entry m;
+
+		m.base = rd64(c, d + 8);
+		m.len = pages << EFI_PAGE_SHIFT;
+		m.type = efi_type(rd32(c, d), rd64(c, d + 32));
+		if (pages >> (64 - EFI_PAGE_SHIFT) || m.len > UINT64_MAX - m.base)
+			return fail(err, "multiboot2 info: EFI memory descriptor "
+				    "%u (start 0x%llx, 0x%llx pages) does not end "
+				    "below 2^64", i, (unsigned long long)m.base,
+				    (unsigned long long)pages);
+		mmap_add(out, &m);
+	}
+	out->mmap_total = count;
+	out->mmap_from_efi = 1;
+	return 0;
+}
+
+/* Remember where a memory map tag is; a second one of a kind is an error. */
+static int note_map(struct mb2_cursor *c, uint32_t off, uint32_t size, uint32_t *slot_off,
+		    uint32_t *slot_size, const char **err)
+{
+	if (*slot_off)
+		return fail(err, "multiboot2 info: tag type %u at offset 0x%x "
+			    "is a duplicate", rd32(c, off), off);
+	*slot_off = off;
+	*slot_size = size;
 	return 0;
 }
 
@@ -352,7 +447,9 @@ static int parse_tag(struct mb2_cursor *c, uint32_t type, uint32_t off,
 	case MB2_TAG_MODULE:
 		return parse_module(c, off, size, out, err);
 	case MB2_TAG_MMAP:
-		return parse_mmap(c, off, size, out, err);
+		return note_map(c, off, size, &c->mmap_off, &c->mmap_size, err);
+	case MB2_TAG_EFI_MMAP:
+		return note_map(c, off, size, &c->efi_mmap_off, &c->efi_mmap_size, err);
 	case MB2_TAG_ACPI_OLD:
 		return parse_rsdp(c, off, size, MB2_RSDP_V1_LEN, &c->rsdp_old,
 				  err);
@@ -462,7 +559,13 @@ int mb2_parse(const void *info, size_t limit, struct mb2_info *out,
 	c.end = total;
 	if (walk_tags(&c, out, err))
 		goto bad;
-	if (!c.have_mmap) {
+	if (c.efi_mmap_off) {
+		if (parse_efi_mmap(&c, c.efi_mmap_off, c.efi_mmap_size, out, err))
+			goto bad;
+	} else if (c.mmap_off) {
+		if (parse_mmap(&c, c.mmap_off, c.mmap_size, out, err))
+			goto bad;
+	} else {
 		fail(err, "multiboot2 info: no memory map tag");
 		goto bad;
 	}

@@ -79,6 +79,10 @@ struct mb2_info {
 	size_t mmap_dropped;          /* no room: left out (any type) */
 	uint64_t mmap_dropped_bytes_available;  /* length of the dropped
 						 * available entries */
+	/* 1 when mmap[] comes from the EFI memory map (tag 17), which is
+	 * used in place of the loader's converted map (tag 6) when both
+	 * are present: see parse_efi_mmap in mb2.c. */
+	int mmap_from_efi;
 	struct mb2_module modules[MB2_MAX_MODULES];
 	size_t module_count;
 	/* The RSDP copy inside the info buffer: NULL/0/0 when absent.

@@ -26,6 +26,8 @@
 #include "mm/setup.h"
 #include "virt/backend.h"
 
+extern char _image_phys_start[], _image_phys_end[];   /* linker.ld */
+
 /* Generous bound for reading the info before its size is validated. */
 #define MB2_INFO_LIMIT (1u << 24)
 
@@ -54,14 +56,15 @@ static const char *mmap_type_name(uint32_t type)
 
 static void print_summary(const struct mm_summary *sum)
 {
-	pr_info("memory map: %zu entries", info.mmap_count);
+	pr_info("memory map: %zu entries (from the %s)", info.mmap_count,
+		info.mmap_from_efi ? "EFI memory map" : "boot loader's memory map");
 	for (size_t i = 0; i < info.mmap_count; i++) {
 		const struct mb2_mmap_entry *e = &info.mmap[i];
 		pr_info("  [0x%012llx-0x%012llx) %s", (unsigned long long)e->base,
 			(unsigned long long)(e->base + e->len), mmap_type_name(e->type));
 	}
 	if (info.mmap_merged || info.mmap_dropped)
-		pr_info("memory map: %zu entries from the loader, %zu merged, %zu dropped",
+		pr_info("memory map: %zu entries given, %zu merged, %zu dropped",
 			info.mmap_total, info.mmap_merged, info.mmap_dropped);
 	if (info.mmap_dropped_bytes_available)
 		pr_warn("memory map: more than %d entries; %llu KiB of available RAM left unused",
@@ -103,6 +106,8 @@ void kmain(uint32_t magic, uint64_t info_phys)
 	options_parse(info.cmdline);
 	pr_info("Tern hypervisor, loaded by %s", info.loader_name[0] ? info.loader_name : "an unnamed loader");
 	pr_info("command line: %s", info.cmdline);
+	pr_info("image at 0x%llx-0x%llx%s", (unsigned long long)((uint64_t)_image_phys_start + image_load_offset),
+		(unsigned long long)((uint64_t)_image_phys_end + image_load_offset), image_load_offset ? " (moved there by the boot loader)" : "");
 
 	mm_init(&info, info_phys, &sum);
 	/* The identity map is gone: read the information again through the

@@ -2,8 +2,9 @@
  * The hypervisor's own address space (docs/memory.md):
  *   0xFFFF800000000000 + P   direct map of physical address P, for all
  *                            of [0, max(4 GiB, end of RAM))
- *   0xFFFFFFFF80000000 + P   the hypervisor image (linked there, loaded
- *                            at physical 1 MiB)
+ *   0xFFFFFFFF80000000 + L   the hypervisor image, linked at L (from
+ *                            2 MiB) and loaded at L + image_load_offset,
+ *                            wherever GRUB put it (boot/header.asm)
  * Nothing is mapped at low addresses once paging_init() has run, so a
  * NULL dereference faults.
  */
@@ -20,6 +21,9 @@
 
 /* 0 while the boot identity map is live, DIRECT_MAP_BASE afterwards. */
 extern uint64_t phys_map_offset;
+/* Physical minus link address of the image: 0 unless the boot loader
+ * relocated it; a multiple of 2 MiB (set by boot/entry.asm). */
+extern uint64_t image_load_offset;
 
 static inline void *phys_to_virt(uint64_t phys)
 {
@@ -29,7 +33,7 @@ static inline void *phys_to_virt(uint64_t phys)
 static inline uint64_t virt_to_phys(const void *virt)
 {
 	uint64_t v = (uint64_t)virt;
-	return v >= KERNEL_VMA ? v - KERNEL_VMA : v - phys_map_offset;
+	return v >= KERNEL_VMA ? v - KERNEL_VMA + image_load_offset : v - phys_map_offset;
 }
 
 /* How many 4 KiB tables paging_init may need for RAM up to max_phys. */

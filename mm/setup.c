@@ -44,7 +44,8 @@ static void collect(const struct mb2_info *info, uint64_t info_phys, struct boot
 			sum->highest_usable = e->base + e->len;
 	}
 	reserve(b, 0, LOW_RESERVED_END);
-	reserve(b, (uint64_t)_image_phys_start, (uint64_t)_image_phys_end);
+	reserve(b, (uint64_t)_image_phys_start + image_load_offset,
+		(uint64_t)_image_phys_end + image_load_offset);
 	reserve(b, info_phys, info_phys + info->total_size);
 	for (size_t i = 0; i < info->module_count; i++)
 		reserve(b, info->modules[i].start, info->modules[i].end);

@@ -60,6 +60,26 @@ def free_frames_between(lo_mib, hi_mib):
     return check
 
 
+LINK_ADDRESS = 0x200000   # linker.ld
+
+
+def image_moved(lo_mib, hi_mib):
+    """GRUB relocated the image (load preference "high"): it says so, and
+    the image lies away from its link address, inside RAM."""
+    def check(console):
+        m = re.search(r"^tern: image at 0x([0-9a-f]+)-0x([0-9a-f]+) \(moved there by the boot loader\)$",
+                      console, re.M)
+        if not m:
+            return "no line saying the image was moved"
+        start, end = int(m.group(1), 16), int(m.group(2), 16)
+        if start == LINK_ADDRESS or start % (2 << 20):
+            return "image at 0x%x: not moved by a multiple of 2 MiB" % start
+        if not (lo_mib << 20) <= start < end <= (hi_mib << 20):
+            return "image at 0x%x-0x%x, want it within %d..%d MiB" % (start, end, lo_mib, hi_mib)
+        return None
+    return check
+
+
 def highest_above_4g(console):
     m = re.search(r"highest address 0x([0-9a-f]+)", console)
     if not m or int(m.group(1), 16) <= 1 << 32:
@@ -190,11 +210,15 @@ def _swap(pattern):
 
 
 BOOT_SUMMARY = [r"^tern: Tern hypervisor, loaded by GRUB", r"^tern: memory map: \d+ entries",
+                r"^tern: image at 0x[0-9a-f]+-0x[0-9a-f]+",
                 r"^tern: modules: \d+"]
+
+BIOS_MAP = r"^tern: memory map: \d+ entries \(from the boot loader's memory map\)$"
+EFI_MAP = r"^tern: memory map: \d+ entries \(from the EFI memory map\)$"
 
 CASES = [
     dict(name="qemu-64M", emu="qemu", qemu_cpu=SVM_CPU, mem="64M", end="success", timeout=60,
-         guests=[HELLO], expect=BOOT_SUMMARY + [HELLO_EXITED], last=r"^tern: all guests done: 1 exited, 0 stopped$",
+         guests=[HELLO], expect=BOOT_SUMMARY + [HELLO_EXITED, BIOS_MAP, r"^tern: image at 0x200000-0x2[0-9a-f]{5}$"], last=r"^tern: all guests done: 1 exited, 0 stopped$",
          checks=[frames_returned, ram_mib_between(60, 64), free_frames_between(56, 63)]),
     dict(name="qemu-512M", emu="qemu", qemu_cpu=SVM_CPU, mem="512M", end="success", timeout=60,
          guests=[HELLO], expect=BOOT_SUMMARY + [HELLO_EXITED], last=r"^tern: all guests done: 1 exited, 0 stopped$",
@@ -218,10 +242,25 @@ CASES = [
     dict(name="uefi-svm-guests", emu="qemu", qemu_cpu=SVM_CPU, firmware="uefi", mem="256M",
          end="success", timeout=90,
          guests=[HELLO, G + "platform.elf name=platform mem=32M -- check=platform-cmdline"],
-         expect=BOOT_SUMMARY + [HELLO_EXITED, r"^\[platform\] platform: all [1-9]\d* checks passed$"],
+         expect=BOOT_SUMMARY + [HELLO_EXITED, EFI_MAP, r"^\[platform\] platform: all [1-9]\d* checks passed$"],
          reject=[r"acpi: no", r"FAIL"],
          last=r"^tern: all guests done: 2 exited, 0 stopped$",
          checks=[frames_returned, ram_mib_between(200, 256)]),
+    # GRUB relocates the image when told it may (boot/header.asm): the
+    # copy booted here prefers the highest address, so it runs far from
+    # its link address, as on a UEFI machine whose firmware owns 2 MiB.
+    dict(name="uefi-image-moved", emu="qemu", qemu_cpu=SVM_CPU, firmware="uefi", mem="256M",
+         load="high", end="success", timeout=90,
+         guests=[HELLO, G + "platform.elf name=platform mem=32M -- check=platform-cmdline"],
+         expect=BOOT_SUMMARY + [HELLO_EXITED, r"^\[platform\] platform: all [1-9]\d* checks passed$"],
+         reject=[r"FAIL"], last=r"^tern: all guests done: 2 exited, 0 stopped$",
+         checks=[frames_returned, image_moved(64, 256), free_frames_between(180, 255)]),
+    dict(name="qemu-image-moved-crash", emu="qemu", mem="512M", load="high", end="panic", timeout=60,
+         options="crashtest=pf",
+         expect=[r"^tern: CRASH: CPU exception 14 \(#PF page fault\) in the hypervisor",
+                 r"^RIP=ffffffff8[0-9a-f]{7} crash_page_fault\+0x[0-9a-f]+$",
+                 r"^  #\d+ ffffffff8[0-9a-f]{7} kmain\+0x"],
+         last=r"^tern: CRASH: powering off$", checks=[image_moved(256, 512)]),
     dict(name="uefi-no-virtualization", emu="qemu", qemu_cpu="qemu64,-svm", firmware="uefi",
          mem="128M", end="no-vmx", timeout=90, guests=[HELLO], expect=BOOT_SUMMARY, last=NO_VIRT),
     dict(name="crash-page-fault", emu="qemu", mem="64M", end="panic", timeout=60,

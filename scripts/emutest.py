@@ -32,11 +32,38 @@ POWER_OFF_VALUE = {"success": 0, "failure": 1, "panic": 2, "no-vmx": 3}
 QEMU_STATUS = {end: (value << 1) | 1 for end, value in POWER_OFF_VALUE.items()}
 
 
+MB2_HEADER_MAGIC = 0xE85250D6
+MB2_TAG_RELOCATABLE = 10
+MB2_LOAD_PREFER_HIGH = 2
+
+
+def prefer_high(src, dst):
+    """Copy the image with its relocatable tag's load preference set to
+    "high" (boot/header.asm), so that GRUB moves it far from its link
+    address: the same code, booted where a UEFI machine might put it."""
+    data = bytearray(open(src, "rb").read())
+    for off in range(0, 32768, 8):
+        if int.from_bytes(data[off:off + 4], "little") == MB2_HEADER_MAGIC:
+            break
+    else:
+        raise RuntimeError("no multiboot2 header in " + src)
+    tag = off + 16
+    if int.from_bytes(data[tag:tag + 2], "little") != MB2_TAG_RELOCATABLE:
+        raise RuntimeError("the first multiboot2 header tag is not the relocatable one")
+    data[tag + 20:tag + 24] = MB2_LOAD_PREFER_HIGH.to_bytes(4, "little")
+    open(dst, "wb").write(data)
+
+
 def build_iso(case):
     iso = os.path.join(OUT, case["name"] + ".iso")
     guests = case.get("guests", [])
+    env = dict(os.environ)
+    if case.get("load") == "high":
+        image = os.path.join(OUT, case["name"] + ".tern.elf")
+        prefer_high(os.path.join(ROOT, "build", "tern.elf"), image)
+        env["TERN_IMAGE"] = image
     subprocess.run(["scripts/mkiso.sh", iso, case.get("options", "")] + guests,
-                   cwd=ROOT, check=True)
+                   cwd=ROOT, check=True, env=env)
     return iso
 
 

@@ -6,12 +6,13 @@
 #   GUEST = "path/to/image.elf name=NAME mem=SIZE [options] [-- cmdline]"
 # GRUB talks on COM1 as well as the screen, so a serial-only user sees
 # its menu; the timeout is TERN_GRUB_TIMEOUT seconds (default 0).
+# TERN_IMAGE replaces build/tern.elf (the tests boot patched copies).
 set -euo pipefail
 out=$1; hvopts=$2; shift 2
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 mkdir -p "$root/boot/grub" "$root/guests"
-cp build/tern.elf "$root/boot/tern.elf"
+cp "${TERN_IMAGE:-build/tern.elf}" "$root/boot/tern.elf"
 {
 	# Video drivers, so that on UEFI (no text mode) GRUB hands Tern the
 	# GOP framebuffer; a BIOS PC keeps its text screen either way.

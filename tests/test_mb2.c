@@ -194,6 +194,67 @@ static void build_grub(struct blob *b)
 	blob_finish(b);
 }
 
+/* ---- the EFI memory map (tag 17) ---- */
+
+struct efi_desc { uint32_t type; uint64_t start, pages, attr; };
+
+#define WB (1ull << 3)
+#define SP (1ull << 18)
+
+/* descriptor_size is 48 as on real firmware (8 bytes more than the
+ * structure), so the parser must step by it, not by the structure. */
+static void add_efi_mmap(struct blob *b, const struct efi_desc *d, size_t n, uint32_t desc_size)
+{
+	tag_begin(b, 17);
+	emit32(b, desc_size);
+	emit32(b, 1);   /* descriptor_version */
+	for (size_t i = 0; i < n; i++) {
+		uint32_t start = b->len;
+		emit32(b, d[i].type);
+		emit32(b, 0);
+		emit64(b, d[i].start);
+		emit64(b, 0xdead0000);  /* VirtualStart: ignored */
+		emit64(b, d[i].pages);
+		emit64(b, d[i].attr);
+		while (b->len < start + desc_size)
+			emit32(b, 0xEEEEEEEE);
+	}
+	tag_end(b);
+}
+
+/* An OVMF-like map: loader, boot services and conventional memory are
+ * RAM once boot services are gone; runtime services, MMIO, ACPI and
+ * unusable memory are not; RAM without WB or marked specific-purpose is
+ * not general RAM. */
+static const struct efi_desc ovmf_map[] = {
+	{ 3, 0x0, 0x9f, WB },                   /* BootServicesCode */
+	{ 7, 0x9f000, 0x1, WB },                /* Conventional: merges */
+	{ 7, 0x100000, 0x100, WB },             /* Conventional */
+	{ 2, 0x200000, 0x64, WB },              /* LoaderData: the image */
+	{ 4, 0x264000, 0x100, WB },             /* BootServicesData */
+	{ 1, 0x364000, 0x10, WB },              /* LoaderCode */
+	{ 9, 0x374000, 0x8, WB },               /* ACPIReclaim */
+	{ 10, 0x37c000, 0x4, WB },              /* ACPI NVS */
+	{ 6, 0x380000, 0x20, WB | (1ull << 63) }, /* RuntimeServicesData */
+	{ 7, 0x3a0000, 0x10, 0 },               /* Conventional, UC only */
+	{ 7, 0x3b0000, 0x10, WB | SP },         /* Conventional, specific-purpose */
+	{ 8, 0x3c0000, 0x10, WB },              /* Unusable */
+	{ 11, 0xffc00000, 0x200, 1 },           /* MMIO (flash) */
+	{ 14, 0x100000000ull, 0x1000, WB },     /* PersistentMemory */
+	{ 7, 0x101000000ull, 0x40000, WB },     /* Conventional, above 4 GiB */
+};
+
+static void build_uefi(struct blob *b)
+{
+	blob_init(b);
+	add_string_tag(b, 1, "tern");
+	add_string_tag(b, 2, "GRUB 2.06");
+	add_mmap(b, small_map, 2);              /* GRUB's converted map */
+	add_efi_mmap(b, ovmf_map, sizeof ovmf_map / sizeof ovmf_map[0], 48);
+	add_rsdp(b, 15, 36);
+	blob_finish(b);
+}
+
 /* Parse a malloc'ed copy of exactly len bytes (so ASan sees overreads).
  * Strings in *out point into the copy, which is freed: callers of this
  * helper only look at the return code and the error. */
@@ -1104,6 +1165,105 @@ TEST(mb2_framebuffer_tag)
 	CHECK(parse_copy(b.words, b.len, &info, &err) == 0 && !info.have_fb);
 }
 
+TEST(mb2_efi_map_wins_and_converts)
+{
+	static struct blob b;
+	static const struct mm want[] = {
+		{ 0x0, 0xa0000, 1 },            /* BootServicesCode + Conventional */
+		{ 0x100000, 0x274000, 1 },      /* Conventional .. LoaderCode */
+		{ 0x374000, 0x8000, 3 },
+		{ 0x37c000, 0x4000, 4 },
+		{ 0x380000, 0x40000, 2 },       /* runtime data, UC-only, SP */
+		{ 0x3c0000, 0x10000, 5 },
+		{ 0xffc00000, 0x200000, 2 },
+		{ 0x100000000ull, 0x1000000, 2 },
+		{ 0x101000000ull, 0x40000000, 1 },
+	};
+	const char *err = NULL;
+
+	build_uefi(&b);
+	CHECK(mb2_parse(b.words, b.len, &info, &err) == 0);
+	CHECK(info.mmap_from_efi == 1);
+	CHECK(info.mmap_total == sizeof ovmf_map / sizeof ovmf_map[0]);
+	CHECK(info.mmap_count == sizeof want / sizeof want[0]);
+	for (size_t i = 0; i < info.mmap_count && i < sizeof want / sizeof want[0]; i++) {
+		CHECK(info.mmap[i].base == want[i].base);
+		CHECK(info.mmap[i].len == want[i].len);
+		CHECK(info.mmap[i].type == want[i].type);
+	}
+	CHECK(info.mmap_count + info.mmap_merged == info.mmap_total && !info.mmap_dropped);
+
+	/* The EFI map wins wherever it stands among the tags. */
+	blob_init(&b);
+	add_efi_mmap(&b, ovmf_map, 3, 40);
+	add_mmap(&b, grub_map, 5);
+	blob_finish(&b);
+	CHECK(mb2_parse(b.words, b.len, &info, &err) == 0);
+	CHECK(info.mmap_from_efi == 1 && info.mmap_count == 2 && info.mmap_total == 3);
+	CHECK(info.mmap[1].base == 0x100000 && info.mmap[1].len == 0x100000);
+
+	/* Alone, it is enough; without it the loader's map is used. */
+	blob_init(&b);
+	add_efi_mmap(&b, ovmf_map, 3, 40);
+	blob_finish(&b);
+	CHECK(mb2_parse(b.words, b.len, &info, &err) == 0 && info.mmap_from_efi == 1);
+	build_grub(&b);
+	CHECK(mb2_parse(b.words, b.len, &info, &err) == 0 && info.mmap_from_efi == 0);
+}
+
+TEST(mb2_efi_map_malformed)
+{
+	static struct blob b;
+	static const struct efi_desc huge[] = {
+		{ 7, 0x100000, 0x1000, WB },
+		{ 7, 0xfffffffffff00000ull, 0x100, WB },        /* ends at 2^64 */
+	};
+	static const struct efi_desc too_many_pages[] = {
+		{ 7, 0x1000, 1ull << 52, WB },                  /* pages << 12 wraps */
+	};
+
+	blob_init(&b);
+	add_efi_mmap(&b, ovmf_map, 2, 32);
+	blob_finish(&b);
+	CHECK(fails_with(&b, "EFI memory map tag at offset 0x8 has descriptor_size 32"));
+
+	blob_init(&b);
+	add_efi_mmap(&b, ovmf_map, 2, 44);
+	blob_finish(&b);
+	CHECK(fails_with(&b, "descriptor_size 44 (need a multiple of 8"));
+
+	blob_init(&b);
+	add_efi_mmap(&b, ovmf_map, 2, 48);
+	b.len -= 8;     /* cut the last descriptor short */
+	tag_end(&b);
+	blob_finish(&b);
+	CHECK(fails_with(&b, "88 bytes of descriptors is not a multiple of descriptor_size 48"));
+
+	blob_init(&b);
+	tag_begin(&b, 17);
+	emit32(&b, 48);
+	tag_end(&b);
+	blob_finish(&b);
+	CHECK(fails_with(&b, "EFI memory map tag at offset 0x8 has size 12, smaller than its 16-byte header"));
+
+	blob_init(&b);
+	add_efi_mmap(&b, huge, 2, 48);
+	blob_finish(&b);
+	CHECK(fails_with(&b, "EFI memory descriptor 1 (start 0xfffffffffff00000, 0x100 pages) does not end below 2^64"));
+
+	blob_init(&b);
+	add_efi_mmap(&b, too_many_pages, 1, 48);
+	blob_finish(&b);
+	CHECK(fails_with(&b, "EFI memory descriptor 0"));
+
+	blob_init(&b);
+	add_efi_mmap(&b, ovmf_map, 2, 48);
+	add_efi_mmap(&b, ovmf_map, 2, 48);
+	blob_finish(&b);
+	CHECK(fails_with(&b, "tag type 17 at offset"));
+	CHECK(fails_with(&b, "duplicate"));
+}
+
 TEST(mb2_duplicates_rejected)
 {
 	static struct blob b;
@@ -1112,7 +1272,7 @@ TEST(mb2_duplicates_rejected)
 	add_small_mmap(&b);
 	add_small_mmap(&b);
 	blob_finish(&b);
-	CHECK(fails_with(&b, "memory map tag at offset"));
+	CHECK(fails_with(&b, "tag type 6 at offset"));
 	CHECK(fails_with(&b, "duplicate"));
 
 	blob_init(&b);
@@ -1219,19 +1379,28 @@ static int fuzz_one(const unsigned char *src, size_t len)
 	return ok;
 }
 
+static void fuzz_blob(const struct blob *b);
+
+/* Two seeds: a BIOS-like and a UEFI-like boot information. */
 TEST(mb2_fuzz_corruptions)
 {
 	static struct blob b;
-	static unsigned char work[BLOB_MAX];
-	size_t len;
 
 	build_grub(&b);
-	len = b.len;
+	fuzz_blob(&b);
+	build_uefi(&b);
+	fuzz_blob(&b);
+}
+
+static void fuzz_blob(const struct blob *b)
+{
+	static unsigned char work[BLOB_MAX];
+	size_t len = b->len;
 
 	for (int iter = 0; iter < 20000; iter++) {
 		uint32_t pos, kind = rng() % 6;
 
-		memcpy(work, b.words, len);
+		memcpy(work, b->words, len);
 		switch (kind) {
 		case 0:         /* flip one random byte */
 			work[rng() % len] = (unsigned char)rng();
