@@ -60,13 +60,34 @@ static void svm_load(struct vcpu *v)
 
 /* ---- registers ---- */
 
+/* CD and NW stay clear in the real CR0, so that a guest cannot make
+ * its memory -- and the hypervisor's, on the same caches -- uncached
+ * (Linux sets CD during MTRR/PAT set-up).  SVM has no read shadow: while
+ * the guest has either bit set, its CR0 reads (MOV from CR0, SMSW) are
+ * intercepted and answered with its own value (virt/cr.c), as KVM does;
+ * otherwise they run at full speed. */
+static void guest_cr0(struct vcpu *v, uint64_t cr0)
+{
+	struct vmcb *b = vmcb_of(v);
+	uint64_t hidden = cr0 & (CR0_CD | CR0_NW);
+
+	b->save.cr0 = cr0 & ~(CR0_CD | CR0_NW);
+	if (hidden != to_svm(v)->cr0_hidden) {
+		to_svm(v)->cr0_hidden = hidden;
+		if (hidden)
+			b->control.intercept_cr_read |= INTERCEPT_CR(0);
+		else
+			b->control.intercept_cr_read &= ~INTERCEPT_CR(0);
+		dirty(v, VMCB_CLEAN_I);
+	}
+}
+
 static uint64_t *save_field(struct vmcb_save *st, enum vreg r)
 {
 	switch (r) {
 	case VREG_RIP: return &st->rip;
 	case VREG_RSP: return &st->rsp;
 	case VREG_RFLAGS: return &st->rflags;
-	case VREG_CR0: return &st->cr0;
 	case VREG_CR2: return &st->cr2;
 	case VREG_CR3: return &st->cr3;
 	case VREG_CR4: return &st->cr4;
@@ -109,6 +130,8 @@ static uint64_t svm_get(struct vcpu *v, enum vreg r)
 	if (f)
 		return *f;
 	switch (r) {
+	case VREG_CR0:
+		return b->save.cr0 | to_svm(v)->cr0_hidden;
 	case VREG_EFER:
 		return b->save.efer & ~EFER_SVME;   /* the guest has no SVM */
 	case VREG_CPL:
@@ -139,6 +162,8 @@ static void svm_set(struct vcpu *v, enum vreg r, uint64_t value)
 		write_cr2(value);
 	else if (r == VREG_EFER)
 		b->save.efer = value | EFER_SVME;
+	else if (r == VREG_CR0)
+		guest_cr0(v, value);
 	else if (r == VREG_TSC_OFFSET)
 		b->control.tsc_offset = value;
 	else if (r == VREG_TSC_AUX)
@@ -174,10 +199,7 @@ static void svm_set_control_regs(struct vcpu *v, const struct cr_state *st)
 {
 	struct vmcb_save *s = &vmcb_of(v)->save;
 
-	/* CD and NW stay clear in the real CR0, so a guest cannot make its
-	 * memory uncached.  Unlike VMX, SVM has no read shadow, and CR0
-	 * reads are not intercepted: the guest reads them back clear. */
-	s->cr0 = st->cr0 & ~(CR0_CD | CR0_NW);
+	guest_cr0(v, st->cr0);
 	s->cr3 = st->cr3;
 	s->cr4 = st->cr4;
 	s->efer = st->efer | EFER_SVME;

@@ -28,30 +28,38 @@ static unsigned fetch_insn(struct vcpu *v, uint8_t *buf)
 	return n;
 }
 
-/* Without decode assists a CR write names neither the instruction nor
- * its register: take both from the bytes (MOV CRn, reg; CLTS; LMSW reg). */
-static bool decode_cr_write(struct vcpu *v, struct vexit *e)
+/* Without decode assists a CR access names neither the instruction nor
+ * its register (and with them, an SMSW or LMSW still does not): take
+ * both from the bytes.  Writes: MOV CRn, reg (0F 22); CLTS; LMSW reg.
+ * CR0 reads: MOV reg, CR0 (0F 20); SMSW reg. */
+static bool decode_cr(struct vcpu *v, struct vexit *e)
 {
 	struct vmcb_save *st = &to_svm(v)->vmcb->save;
 	uint8_t bytes[INSN_MAX_LEN];
 	bool lm = st->cs.attrib & SVM_ATTRIB_L, d32 = st->cs.attrib & SVM_ATTRIB_DB;
+	bool read = e->cr.type == CR_MOV_FROM;
 	unsigned n = fetch_insn(v, bytes);
 	int len, gpr = -1;
 
-	if ((len = insn_length(bytes, n, lm, d32, INSN_MOV_CR)) > 0) {
+	if ((len = insn_length(bytes, n, lm, d32, INSN_MOV_CR)) > 0 &&
+	    bytes[len - 2] == (read ? 0x20 : 0x22)) {
 		gpr = insn_mov_cr_gpr(bytes, (unsigned)len, lm);
-	} else if (e->cr.cr == 0 && (len = insn_length(bytes, n, lm, d32, INSN_CLTS)) > 0) {
+	} else if (read && (len = insn_length(bytes, n, lm, d32, INSN_SMSW)) > 0) {
+		gpr = insn_mov_cr_gpr(bytes, (unsigned)len, lm);
+		e->cr.type = CR_SMSW;
+		e->cr.smsw_size = (uint8_t)insn_operand_size(bytes, (unsigned)len, lm, d32);
+	} else if (!read && e->cr.cr == 0 && (len = insn_length(bytes, n, lm, d32, INSN_CLTS)) > 0) {
 		e->cr.type = CR_CLTS;
 		gpr = 0;
-	} else if (e->cr.cr == 0 && (len = insn_length(bytes, n, lm, d32, INSN_LMSW)) > 0) {
+	} else if (!read && e->cr.cr == 0 && (len = insn_length(bytes, n, lm, d32, INSN_LMSW)) > 0) {
 		gpr = insn_mov_cr_gpr(bytes, (unsigned)len, lm);
 		e->cr.type = CR_LMSW;
 		e->cr.lmsw_source = (uint16_t)vcpu_get_gpr(v, (unsigned)gpr);
 	}
 	if (gpr < 0) {
-		vm_stop(v->vm, "could not decode the CR%u write at rip=0x%llx (LMSW from memory is "
-			       "not emulated without decode assists)", e->cr.cr,
-			(unsigned long long)st->rip);
+		vm_stop(v->vm, "could not decode the CR%u %s at rip=0x%llx (%s from memory is not "
+			       "emulated)", e->cr.cr, read ? "read" : "write",
+			(unsigned long long)st->rip, read ? "SMSW to" : "LMSW");
 		return false;
 	}
 	e->cr.gpr = (uint8_t)gpr;
@@ -171,7 +179,7 @@ static __attribute__((noinline)) HOT_PATH int dispatch_other(struct vcpu *v, str
 	};
 
 	svm_decode_exit(e, &x);
-	if (e->kind == VEXIT_CR && e->cr.gpr == SVM_GPR_UNKNOWN && !decode_cr_write(v, e))
+	if (e->kind == VEXIT_CR && e->cr.gpr == SVM_GPR_UNKNOWN && !decode_cr(v, e))
 		return 1;
 	if (e->kind == VEXIT_IO && (e->io.flags & VIO_STRING) &&
 	    (!e->io.addr_size || e->io.seg == SVM_SEG_UNKNOWN) && !decode_string_io(v, e))

@@ -1,6 +1,7 @@
 /* What the SVM backend keeps per vCPU besides the core's struct vcpu:
- * the VMCB, the ASID, and the guest state that neither VMRUN nor
- * VMLOAD/VMSAVE switch (APM Vol. 2 15.5.1, 15.5.2): DR0-3, TSC_AUX. */
+ * the VMCB, the ASID, the guest state that neither VMRUN nor
+ * VMLOAD/VMSAVE switch (APM Vol. 2 15.5.1, 15.5.2): DR0-3, TSC_AUX, and
+ * the CR0 bits the guest sees but the CPU does not. */
 #ifndef TERN_SVM_SVM_VCPU_H
 #define TERN_SVM_SVM_VCPU_H
 
@@ -16,6 +17,9 @@ struct svm_vcpu {
 	uint32_t asid;
 	uint64_t tsc_aux;
 	uint64_t dr[4];
+	/* CR0.CD/NW as the guest set them; the real CR0 keeps them clear
+	 * (svm/backend.c, guest_cr0). */
+	uint64_t cr0_hidden;
 };
 
 static inline struct svm_vcpu *to_svm(struct vcpu *v)

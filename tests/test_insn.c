@@ -84,7 +84,7 @@ TEST(insn_fixed_plain)
 		for (unsigned i = 0; i < NFIXED; i++)
 			CHECK(exact(modes[mi], fixed[i].kind, fixed[i].op, fixed[i].n));
 	/* Every kind is covered by this table or by the tests below. */
-	CHECK(NFIXED + 5 == INSN_KIND_COUNT);   /* + PAUSE, IO, MOV CR, INVLPG, LMSW */
+	CHECK(NFIXED + 6 == INSN_KIND_COUNT);   /* + PAUSE, IO, MOV CR, INVLPG, LMSW, SMSW */
 }
 
 TEST(insn_fixed_each_legacy_prefix)
@@ -571,6 +571,49 @@ TEST(insn_clts_lmsw)
 	CHECK(LEN(M32, INSN_LMSW, 0x0F, 0x01, 0xF8) == -1);            /* SWAPGS slot */
 	CHECK(insn_length(lmsw_r9, sizeof lmsw_r9, true, false, INSN_LMSW) == 4);
 	CHECK(insn_mov_cr_gpr(lmsw_r9, sizeof lmsw_r9, true) == 9);
+}
+
+TEST(insn_smsw)
+{
+	static const uint8_t smsw_mem[] = { 0x0F, 0x01, 0x20 };            /* smsw [eax] */
+	static const uint8_t smsw_r11[] = { 0x49, 0x0F, 0x01, 0xE3 };      /* smsw r11 */
+	static const uint8_t smsw_ax[] = { 0x66, 0x0F, 0x01, 0xE0 };       /* smsw ax */
+
+	CHECK(IS(M32, INSN_SMSW, 0x0F, 0x01, 0xE0));
+	CHECK(IS(M32, INSN_SMSW, 0x0F, 0x01, 0xE7));
+	CHECK(LEN(M32, INSN_SMSW, 0x0F, 0x01, 0xF0) == -1);             /* LMSW */
+	CHECK(LEN(M32, INSN_SMSW, 0x0F, 0x01, 0xDF) == -1);             /* INVLPGA */
+	CHECK(LEN(M32, INSN_LMSW, 0x0F, 0x01, 0xE0) == -1);
+	CHECK(insn_length(smsw_mem, sizeof smsw_mem, false, true, INSN_SMSW) == -1);
+	CHECK(insn_length(smsw_r11, sizeof smsw_r11, true, false, INSN_SMSW) == 4);
+	CHECK(insn_mov_cr_gpr(smsw_r11, sizeof smsw_r11, true) == 11);
+	CHECK(insn_length(smsw_ax, sizeof smsw_ax, false, true, INSN_SMSW) == 4);
+	CHECK(insn_mov_cr_gpr(smsw_ax, sizeof smsw_ax, false) == 0);
+}
+
+/* Operand size: the default (CS.D; 32 in 64-bit mode), 66 flips it,
+ * REX.W makes it 64 -- but only as the last prefix before the opcode. */
+TEST(insn_operand_sizes)
+{
+	static const uint8_t plain[] = { 0x0F, 0x01, 0xE0 };
+	static const uint8_t o16[] = { 0x66, 0x0F, 0x01, 0xE0 };
+	static const uint8_t rexw[] = { 0x48, 0x0F, 0x01, 0xE0 };
+	static const uint8_t o16_rexw[] = { 0x66, 0x48, 0x0F, 0x01, 0xE0 };
+	static const uint8_t rexw_lost[] = { 0x48, 0x66, 0x0F, 0x01, 0xE0 };  /* REX not last */
+	static const uint8_t rex_b[] = { 0x41, 0x0F, 0x01, 0xE0 };
+
+	CHECK(insn_operand_size(plain, 3, false, true) == 4);
+	CHECK(insn_operand_size(plain, 3, false, false) == 2);
+	CHECK(insn_operand_size(plain, 3, true, false) == 4);
+	CHECK(insn_operand_size(o16, 4, false, true) == 2);
+	CHECK(insn_operand_size(o16, 4, false, false) == 4);
+	CHECK(insn_operand_size(o16, 4, true, false) == 2);
+	CHECK(insn_operand_size(rexw, 4, true, false) == 8);
+	CHECK(insn_operand_size(o16_rexw, 5, true, false) == 8);
+	CHECK(insn_operand_size(rexw_lost, 5, true, false) == 2);
+	CHECK(insn_operand_size(rex_b, 4, true, false) == 4);
+	/* Outside 64-bit mode 48 is DEC EAX, not a prefix: it ends the scan. */
+	CHECK(insn_operand_size(rexw, 4, false, true) == 4);
 }
 
 TEST(insn_string_io_info)

@@ -233,6 +233,23 @@ TEST(cr_write_gpr_unknown)
 	CHECK(e.kind == VEXIT_CR && e.cr.cr == 4 && e.cr.gpr == SVM_GPR_UNKNOWN);
 }
 
+/* CR0 reads (intercepted while the guest's CD/NW are hidden): MOV from
+ * CR0 names its GPR with decode assists; SMSW (bit 63 clear) and every
+ * read without decode assists are decoded from the bytes. */
+TEST(cr0_read)
+{
+	struct vexit e = decode(X(.code = SVM_EXIT_CR0_READ, .info1 = CR_MOV | 9, .decode_assists = true));
+	CHECK(e.kind == VEXIT_CR && e.cr.cr == 0 && e.cr.type == CR_MOV_FROM && e.cr.gpr == 9);
+	e = decode(X(.code = SVM_EXIT_CR0_READ, .info1 = 0, .decode_assists = true));
+	CHECK(e.kind == VEXIT_CR && e.cr.type == CR_MOV_FROM && e.cr.gpr == SVM_GPR_UNKNOWN);
+	e = decode(X(.code = SVM_EXIT_CR0_READ, .info1 = CR_MOV | 2));
+	CHECK(e.kind == VEXIT_CR && e.cr.cr == 0 && e.cr.type == CR_MOV_FROM && e.cr.gpr == SVM_GPR_UNKNOWN);
+	CHECK(svm_exit_insn(SVM_EXIT_CR0_READ) == INSN_MOV_CR);
+	/* Other CR reads are never intercepted: not taken for CR0's. */
+	e = decode(X(.code = SVM_EXIT_CR_READ(3), .info1 = CR_MOV | 2, .decode_assists = true));
+	CHECK(e.kind == VEXIT_UNHANDLED);
+}
+
 /* ---- exceptions (15.12) ----------------------------------------------- */
 
 TEST(exceptions)
@@ -306,7 +323,7 @@ TEST(vmexit_invalid)
 TEST(unknown_codes_unhandled)
 {
 	static const uint64_t codes[] = { 0x06E /* RDTSC */, 0x0A6, 0x0FF, 0x3FF, 0x404, 0x1234,
-					  SVM_EXIT_CR3_WRITE, SVM_EXIT_CR0_READ };
+					  SVM_EXIT_CR3_WRITE, SVM_EXIT_CR_READ(4) };
 	for (unsigned i = 0; i < sizeof codes / sizeof codes[0]; i++) {
 		CHECK(decode(X(.code = codes[i])).kind == VEXIT_UNHANDLED);
 		CHECK(svm_exit_insn(codes[i]) == -1);

@@ -1,5 +1,6 @@
 /* Control-register accesses.  Where the backend intercepts them (VMX:
- * writes to CR0/CR4 bits in the guest/host masks; SVM: none today),
+ * writes to CR0/CR4 bits in the guest/host masks; SVM: every CR0/CR4
+ * write, and CR0 reads while the real CD/NW differ from the guest's),
  * they are checked here as the CPU would check them, then committed by
  * the backend (read shadow and real register for VMX).  The backend
  * decodes the access (SDM Vol. 3C Table 28-3). */
@@ -141,6 +142,16 @@ static enum exit_action mov_to_cr(struct vcpu *v, unsigned cr, uint64_t value)
 	}
 }
 
+/* SMSW to a register writes the operand size's worth of CR0 (the SDM
+ * leaves the upper half of a 32-bit destination undefined; CPUs and
+ * KVM's emulator store CR0 there): 16 bits merge, 32 zero-extend. */
+static uint64_t smsw_value(uint64_t old, uint64_t cr0, unsigned size)
+{
+	if (size == 2)
+		return (old & ~0xFFFFull) | (cr0 & 0xFFFF);
+	return size == 4 ? (uint32_t)cr0 : cr0;
+}
+
 enum exit_action handle_cr_access(struct vcpu *v, const struct vexit *e)
 {
 	unsigned cr = e->cr.cr, reg = e->cr.gpr;
@@ -150,7 +161,12 @@ enum exit_action handle_cr_access(struct vcpu *v, const struct vexit *e)
 	case CR_MOV_TO:
 		return mov_to_cr(v, cr, vcpu_get_gpr(v, reg));
 	case CR_MOV_FROM:
-		vcpu_set_gpr(v, reg, cr == 3 ? vcpu_get(v, VREG_CR3) : 0);
+		/* VMX: CR3 stores; SVM: CR0 reads while the guest's CD/NW
+		 * differ from the real ones (svm/backend.c). */
+		vcpu_set_gpr(v, reg, cr == 0 ? cr0 : cr == 3 ? vcpu_get(v, VREG_CR3) : 0);
+		return EXIT_ADVANCE;
+	case CR_SMSW:
+		vcpu_set_gpr(v, reg, smsw_value(vcpu_get_gpr(v, reg), cr0, e->cr.smsw_size));
 		return EXIT_ADVANCE;
 	case CR_CLTS:
 		return guest_write_cr0(v, cr0 & ~CR0_TS);

@@ -11,6 +11,7 @@
 #include "virt/insn.h"
 
 #define REX_B 0x01
+#define REX_W 0x08
 
 /* The bytes of a decode, read front to back; end is at most
  * INSN_MAX_LEN, so an instruction that would be longer fails to read. */
@@ -189,15 +190,16 @@ int insn_length(const uint8_t *bytes, unsigned avail, bool long_mode, bool defau
 		if (next(&c) < 0)
 			return -1;
 		break;
-	case INSN_LMSW: {
-		/* 0F 01 /6.  Only the register form (mod = 11: F0-F7) is
-		 * decoded; a memory operand gives -1. */
-		int modrm;
+	case INSN_LMSW:
+	case INSN_SMSW: {
+		/* 0F 01 /6 and 0F 01 /4.  Only the register form (mod = 11:
+		 * F0-F7, E0-E7) is decoded; a memory operand gives -1. */
+		int modrm, first = expect == INSN_LMSW ? 0xF0 : 0xE0;
 
 		if (op != 0x0F || next(&c) != 0x01)
 			return -1;
 		modrm = next(&c);
-		if (modrm < 0xF0 || modrm > 0xF7)
+		if (modrm < first || modrm > first + 7)
 			return -1;
 		break;
 	}
@@ -250,6 +252,28 @@ int insn_mov_cr_gpr(const uint8_t *bytes, unsigned len, bool long_mode)
 	if (long_mode && len >= 4 && (bytes[len - 4] & 0xF0) == 0x40 && (bytes[len - 4] & REX_B))
 		gpr |= 8;
 	return (int)gpr;
+}
+
+unsigned insn_operand_size(const uint8_t *bytes, unsigned len, bool long_mode, bool default32)
+{
+	bool override = false;
+	int rex = 0;
+
+	for (unsigned i = 0; i < len && i < INSN_MAX_LEN; i++) {
+		uint8_t b = bytes[i];
+
+		if (legacy_prefix(b)) {
+			override |= b == 0x66;
+			rex = 0;
+		} else if (long_mode && (b & 0xF0) == 0x40) {
+			rex = b;
+		} else {
+			break;
+		}
+	}
+	if (rex & REX_W)
+		return 8;
+	return (long_mode || default32) != override ? 4 : 2;
 }
 
 /* Segment-override prefix -> segment number in the order ES, CS, SS, DS,

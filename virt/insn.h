@@ -43,6 +43,7 @@ enum insn_kind {
 	INSN_INVLPGA,  /* 0F 01 DF */
 	INSN_CLTS,     /* 0F 06 */
 	INSN_LMSW,     /* 0F 01 /6, register operand only (F0-F7) */
+	INSN_SMSW,     /* 0F 01 /4, register operand only (E0-E7) */
 	INSN_KIND_COUNT
 };
 
@@ -65,6 +66,12 @@ int insn_length(const uint8_t *bytes, unsigned avail, bool long_mode, bool defau
 /* For a MOV to/from CRn of length len (from insn_length): the number of
  * its general register (0-15), or -1 if the bytes do not end in one. */
 int insn_mov_cr_gpr(const uint8_t *bytes, unsigned len, bool long_mode);
+
+/* The operand size in bytes (2, 4 or 8) of the instruction of length
+ * len at bytes, from its 66 and REX.W prefixes (SDM Vol. 1 3.6, Tables
+ * 3-3 and 3-4): 8 with REX.W in 64-bit mode, else the default (32 in
+ * 64-bit mode, CS.D elsewhere), flipped by 66. */
+unsigned insn_operand_size(const uint8_t *bytes, unsigned len, bool long_mode, bool default32);
 
 /* For INS/OUTS (6C-6F) at bytes: its length, its address size in bytes
  * (2, 4 or 8) and the segment an override prefix names (0-5 in the

@@ -68,7 +68,7 @@ struct vevent {
 #define VIO_STRING (1u << 4)
 #define VIO_REP    (1u << 5)
 
-enum cr_access_type { CR_MOV_TO, CR_MOV_FROM, CR_CLTS, CR_LMSW };
+enum cr_access_type { CR_MOV_TO, CR_MOV_FROM, CR_CLTS, CR_LMSW, CR_SMSW };
 
 struct vexit {
 	enum vexit_kind kind;
@@ -87,7 +87,8 @@ struct vexit {
 			uint8_t seg;          /* OUTS: the source segment (enum vseg_reg) */
 		} io;
 		struct {
-			uint8_t cr, type, gpr; /* enum cr_access_type; GPR for MOV */
+			uint8_t cr, type, gpr; /* enum cr_access_type; GPR for MOV, SMSW */
+			uint8_t smsw_size;     /* SMSW to a register: operand size */
 			uint16_t lmsw_source;
 		} cr;
 		struct {
