@@ -26,6 +26,7 @@ PTE_PS          equ 1 << 7
 MB2_LOADER_MAGIC equ 0x36D76289
 
 extern kmain
+extern _image_phys_start, _image_phys_end    ; linker.ld
 
 global _start
 global boot_pdpt_high
@@ -167,8 +168,10 @@ has_long_mode:
 
 ; PML4[0]   -> boot_pdpt_low  -> boot_pd[0..3]: identity map of 0..4 GiB
 ; PML4[511] -> boot_pdpt_high -> entry 510 = boot_pd_image: KERNEL_VMA +
-;              L maps physical L + load offset for L in 0..1 GiB, which
-;              holds the image wherever GRUB put it.
+;              L maps physical L + load offset for the 2 MiB pages that
+;              hold the image (link addresses _image_phys_start.._end),
+;              wherever GRUB put it, and nothing else: no alias of other
+;              memory with another type (a framebuffer is write-combining).
 ; All with 2 MiB pages.  The tables live in .bss, already zeroed by the
 ; loader (ELF segments' memsz beyond filesz are zero-filled).
 build_page_tables:
@@ -206,7 +209,11 @@ build_page_tables:
 	cmp ecx, 2048
 	jb .pde
 
-	xor ecx, ecx                    ; 512 PDEs for the image's 1 GiB
+	mov ecx, _image_phys_start      ; PDEs for the image's 2 MiB pages
+	shr ecx, 21
+	mov ebx, _image_phys_end
+	add ebx, 0x1FFFFF
+	shr ebx, 21
 .image_pde:
 	mov eax, ecx
 	shl eax, 21
@@ -217,7 +224,7 @@ build_page_tables:
 	mov [ebp + ecx * 8 + boot_pd_image - KERNEL_VMA], eax
 	mov [ebp + ecx * 8 + boot_pd_image - KERNEL_VMA + 4], edx
 	inc ecx
-	cmp ecx, 512
+	cmp ecx, ebx
 	jb .image_pde
 	ret
 

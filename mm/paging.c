@@ -89,11 +89,42 @@ static void read_mtrrs(struct mtrr_state *m)
 
 #define MAX_BOUNDS 256
 
+/* The host PAT (SDM Vol. 3A 13.12.2, 13.12.3): the power-on entries but
+ * for entry 1 (PWT alone), write-combining instead of write-through, as
+ * Linux programs it.  A page with PWT set is then WC -- the type a
+ * framebuffer wants: with the MTRRs' UC for the PCI hole, PAT WC still
+ * gives WC (Table 13-7), so pixel writes are combined into bursts. */
+#define PAT_WC 0x01ull
+#define HOST_PAT ((PAT_POWER_ON_DEFAULT & ~(0xFFull << 8)) | PAT_WC << 8)
+#define PTE_WC PTE_PWT
+
+/* Add v to the sorted, duplicate-free bounds[0..n) if it lies in
+ * (0, limit); returns the new count (max + 1 when there is no room). */
+static size_t insert_bound(uint64_t *bounds, size_t n, size_t max, uint64_t limit, uint64_t v)
+{
+	size_t i = 0;
+
+	if (n > max || v == 0 || v >= limit)
+		return n;
+	while (i < n && bounds[i] < v)
+		i++;
+	if (i < n && bounds[i] == v)
+		return n;
+	if (n == max)
+		return max + 1;
+	for (size_t j = n; j > i; j--)
+		bounds[j] = bounds[j - 1];
+	bounds[i] = v;
+	return n + 1;
+}
+
 /* Map [0, limit) so that no large page crosses an MTRR range's or a RAM
  * range's boundary (a large page over two memory types is undefined,
  * SDM Vol. 3A 12.11.9), with 4 KiB pages in the first 2 MiB (the
- * fixed-range MTRRs change type every 4-64 KiB there). */
-static void map_direct(struct pagetable *pt, const struct mem_range *ram, size_t n_ram, uint64_t flags)
+ * fixed-range MTRRs change type every 4-64 KiB there), and the range wc
+ * (if any) write-combining. */
+static void map_direct(struct pagetable *pt, const struct mem_range *ram, size_t n_ram,
+		       const struct mem_range *wc, uint64_t flags)
 {
 	static uint64_t bounds[MAX_BOUNDS + 2];
 	struct mtrr_state mtrrs;
@@ -102,6 +133,10 @@ static void map_direct(struct pagetable *pt, const struct mem_range *ram, size_t
 
 	read_mtrrs(&mtrrs);
 	n = mtrr_boundaries(&mtrrs, ram, n_ram, direct_map_limit, bounds + 1, MAX_BOUNDS);
+	if (wc) {
+		n = insert_bound(bounds + 1, n, MAX_BOUNDS, direct_map_limit, wc->base);
+		n = insert_bound(bounds + 1, n, MAX_BOUNDS, direct_map_limit, wc->end);
+	}
 	if (n > MAX_BOUNDS) {
 		/* Too many to honour one by one: 2 MiB pages below 4 GiB, as
 		 * firmware's MTRR ranges are at least that coarse in practice. */
@@ -114,8 +149,10 @@ static void map_direct(struct pagetable *pt, const struct mem_range *ram, size_t
 	bounds[n + 1] = direct_map_limit;
 	for (size_t i = 0; i <= n; i++) {
 		uint64_t start = bounds[i], end = bounds[i + 1];
+		uint64_t f = wc && start >= wc->base && end <= wc->end ? flags | PTE_WC : flags;
+
 		pt->max_leaf_level = end <= (2ull << 20) ? 1 : (end <= LOW_4G && n == 2) ? 2 : large;
-		if (end > start && pt_map(pt, DIRECT_MAP_BASE + start, start, end - start, flags))
+		if (end > start && pt_map(pt, DIRECT_MAP_BASE + start, start, end - start, f))
 			panic("paging: the direct map needs more page tables than paging_tables_bound gave");
 	}
 }
@@ -134,7 +171,7 @@ size_t paging_tables_bound(uint64_t max_phys)
 }
 
 size_t paging_init(uint64_t max_phys, uint64_t pool_phys, size_t pool_pages,
-		   const struct mem_range *ram, size_t n_ram)
+		   const struct mem_range *ram, size_t n_ram, const struct mem_range *wc)
 {
 	struct table_pool pool = { pool_phys, pool_phys + pool_pages * 4096 };
 	struct pt_mem mem = { table_alloc, table_free, table_ptr, &pool };
@@ -145,13 +182,16 @@ size_t paging_init(uint64_t max_phys, uint64_t pool_phys, size_t pool_pages,
 	direct_map_limit = map_limit(max_phys);
 	if (pt_create(&pt, &host_format, &mem, 1))
 		panic("paging: no room for the direct map's page tables");
-	map_direct(&pt, ram, n_ram, flags);
+	map_direct(&pt, ram, n_ram, wc, flags);
 
 	/* The image mapping is the boot one: PML4[511] -> boot_pdpt_high. */
 	uint64_t *pml4 = phys_to_virt(pt.root);
 	pml4[511] = virt_to_phys(boot_pdpt_high) | PTE_P | PTE_W;
 
 	root = pt.root;
+	/* The new PAT before the tables that use it; the boot tables have
+	 * no PWT page, so nothing changes type under our feet. */
+	wrmsr(IA32_PAT, HOST_PAT);
 	write_cr3(root);
 	phys_map_offset = DIRECT_MAP_BASE;
 	return (size_t)((pool.next - pool_phys) / 4096);

@@ -40,9 +40,11 @@ static inline uint64_t virt_to_phys(const void *virt)
 size_t paging_tables_bound(uint64_t max_phys);
 /* Build the final page tables in the pool of pool_pages frames at
  * pool_phys (below 4 GiB, reached through the boot identity map) and
- * switch to them; returns how many of the pool's frames it used. */
+ * switch to them; returns how many of the pool's frames it used.  The
+ * direct map of wc (4 KiB-aligned; NULL for none: the framebuffer) is
+ * write-combining. */
 size_t paging_init(uint64_t max_phys, uint64_t pool_phys, size_t pool_pages,
-		   const struct mem_range *ram, size_t n_ram);
+		   const struct mem_range *ram, size_t n_ram, const struct mem_range *wc);
 /* First physical address the direct map does not cover. */
 uint64_t paging_direct_map_limit(void);
 uint64_t paging_root(void);

@@ -1,4 +1,5 @@
 #include "mm/setup.h"
+#include "arch/x86/cpu.h"
 #include "core/log.h"
 #include "core/panic.h"
 #include "lib/string.h"
@@ -51,9 +52,26 @@ static void collect(const struct mb2_info *info, uint64_t info_phys, struct boot
 		reserve(b, info->modules[i].start, info->modules[i].end);
 }
 
+/* The pixel framebuffer the loader left, page-aligned, for a
+ * write-combining direct map; NULL for none or a text screen (whose
+ * 4 KiB sit among the legacy VGA ranges the fixed MTRRs type). */
+static const struct mem_range *framebuffer(const struct mb2_info *info, struct mem_range *r)
+{
+	const struct mb2_framebuffer *fb = &info->fb;
+	uint64_t len = (uint64_t)fb->pitch * fb->height;
+
+	if (!info->have_fb || fb->type != MB2_FB_RGB || !len || fb->addr > UINT64_MAX - len - 0xFFF)
+		return NULL;
+	if (!(cpuid(1, 0).edx & (1u << 16)))    /* CPUID.1:EDX.PAT: else PWT means write-through */
+		return NULL;
+	*r = (struct mem_range){ fb->addr & ~0xFFFull, (fb->addr + len + 0xFFF) & ~0xFFFull };
+	return r;
+}
+
 void mm_init(const struct mb2_info *info, uint64_t info_phys, struct mm_summary *sum)
 {
 	struct boot_ranges b;
+	struct mem_range fb;
 
 	collect(info, info_phys, &b, sum);
 	if (!sum->usable_bytes)
@@ -68,7 +86,8 @@ void mm_init(const struct mb2_info *info, uint64_t info_phys, struct mm_summary 
 	if (pool == FRAME_NONE)
 		panic("mm: no %zu KiB below 4 GiB for the direct map's page tables",
 		      pool_pages * FRAME_SIZE >> 10);
-	size_t tables = paging_init(sum->highest_usable, pool, pool_pages, b.usable, b.n_usable);
+	size_t tables = paging_init(sum->highest_usable, pool, pool_pages, b.usable, b.n_usable,
+				    framebuffer(info, &fb));
 	reserve(&b, pool, pool + tables * FRAME_SIZE);
 
 	/* Then the allocator's metadata, the one carve-out: it must exist

@@ -108,6 +108,54 @@ def boot(case, iso):
     return status, console.replace("\r", ""), log, elapsed
 
 
+def monitor_output(sock, command, quiet=1.0, limit=30.0):
+    """Send a monitor command and return what it printed, read until the
+    monitor has been quiet for `quiet` seconds."""
+    drain(sock)
+    sock.sendall(command.encode() + b"\n")
+    out, last, start = b"", time.time(), time.time()
+    sock.settimeout(0.2)
+    while time.time() - last < quiet and time.time() - start < limit:
+        try:
+            chunk = sock.recv(65536)
+        except socket.timeout:
+            continue
+        if not chunk:
+            break
+        out += chunk
+        last = time.time()
+    sock.settimeout(None)
+    return out.decode("latin-1").replace("\r", "")
+
+
+DIRECT_MAP_BASE = 0xFFFF800000000000   # mm/paging.h
+
+
+def check_write_combining(tlb, fb_addr, fb_size):
+    """QEMU's "info tlb" lists each leaf as "VADDR: PADDR FLAGS", with
+    T for PWT and C for PCD.  The direct map of the framebuffer must be
+    PWT alone (host PAT entry 1, write-combining: mm/paging.c), and the
+    RAM around it not."""
+    fb_lo, fb_hi = DIRECT_MAP_BASE + fb_addr, DIRECT_MAP_BASE + fb_addr + fb_size
+    inside = outside = 0
+    for m in re.finditer(r"^([0-9a-f]{16}): ([0-9a-f]{16}) ([-A-Z]+)$", tlb, re.M):
+        va, flags = int(m.group(1), 16), m.group(3)
+        if va < DIRECT_MAP_BASE:
+            continue
+        wc = "T" in flags and "C" not in flags
+        if fb_lo <= va < fb_hi:
+            inside += 1
+            if not wc:
+                return "framebuffer page 0x%x is mapped %s, not write-combining (PWT alone)" % (va, flags)
+        elif wc:
+            return "page 0x%x outside the framebuffer is mapped write-combining" % va
+        else:
+            outside += 1
+    if not inside or not outside:
+        return "info tlb shows %d framebuffer and %d other direct-map pages" % (inside, outside)
+    return None
+
+
 def drain(sock):
     """Read what the monitor echoed, so its output never fills up."""
     sock.setblocking(False)
@@ -172,7 +220,7 @@ def read_screen(case):
     proc = subprocess.Popen(["scripts/run.sh", iso, "qemu"], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + case.get("timeout", 60)
-    text, mon = "", None
+    text, mon, m, wc_problem = "", None, None, None
     try:
         while time.time() < deadline and mon is None:
             time.sleep(0.2)
@@ -204,6 +252,11 @@ def read_screen(case):
                                  for r in range(len(cells) // 160))
             if re.search(case["screen_expect"][-1], text, re.M):
                 break
+        if mon and uefi and m:
+            tlb = monitor_output(mon, "info tlb")
+            open(os.path.join(OUT, case["name"] + ".tlb.txt"), "w").write(tlb)
+            height = int(re.search(r"the \d+x(\d+) graphics screen", log).group(1))
+            wc_problem = check_write_combining(tlb, int(addr, 16), pitch * height)
         if mon:
             mon.sendall(b"quit\n")
             time.sleep(0.5)
@@ -220,6 +273,8 @@ def read_screen(case):
     for pattern in case["screen_expect"]:
         if not re.search(pattern, text, re.M):
             return "screen lacks /%s/ (build/emutest/%s.screen.txt)" % (pattern, case["name"])
+    if uefi and (wc_problem or not m):
+        return "%s (build/emutest/%s.tlb.txt)" % (wc_problem or "no graphics console line", case["name"])
     return None
 
 
