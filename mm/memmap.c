@@ -38,3 +38,27 @@ uint64_t memmap_find_free(const struct mem_range *usable, size_t n_usable,
 	}
 	return best;
 }
+
+int memmap_free_extent(const struct mem_range *usable, size_t n_usable,
+		       const struct mem_range *reserved, size_t n_reserved,
+		       uint64_t min, uint64_t limit, struct mem_range *out)
+{
+	uint64_t base = memmap_find_free(usable, n_usable, reserved, n_reserved, FRAME_SIZE,
+					 FRAME_SIZE, min, limit);
+	uint64_t end = 0;
+
+	if (base == FRAME_NONE)
+		return 0;
+	/* The furthest end of a usable range holding base (entries of a
+	 * careless map may overlap), then cut by limit and reservations. */
+	for (size_t i = 0; i < n_usable; i++)
+		if (usable[i].base <= base && base < usable[i].end && usable[i].end > end)
+			end = usable[i].end;
+	if (end > limit)
+		end = limit;
+	for (size_t i = 0; i < n_reserved; i++)
+		if (reserved[i].base > base && reserved[i].base < end)
+			end = reserved[i].base;
+	*out = (struct mem_range){ base, end & ~(uint64_t)(FRAME_SIZE - 1) };
+	return 1;
+}

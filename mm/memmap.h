@@ -12,4 +12,12 @@ uint64_t memmap_find_free(const struct mem_range *usable, size_t n_usable,
 			  const struct mem_range *reserved, size_t n_reserved,
 			  uint64_t size, uint64_t align, uint64_t min, uint64_t limit);
 
+/* The lowest free extent at or above min and below limit: out->base is
+ * the lowest free 4 KiB-aligned address, out->end (4 KiB-aligned) where
+ * its usable range, limit or the next reserved range ends it.  Returns 0
+ * if there is none. */
+int memmap_free_extent(const struct mem_range *usable, size_t n_usable,
+		       const struct mem_range *reserved, size_t n_reserved,
+		       uint64_t min, uint64_t limit, struct mem_range *out);
+
 #endif

@@ -2,6 +2,7 @@
 #include "mm/paging.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/msr.h"
+#include "boot/mb2.h"
 #include "core/panic.h"
 #include "core/log.h"
 #include "mm/formats.h"
@@ -20,21 +21,45 @@ extern uint64_t boot_pdpt_high[];   /* boot/entry.asm's kernel mapping */
 /* Tables come from a pool below 4 GiB that mm_init sets aside: until the
  * switch they are reached through the boot identity map, which covers
  * 4 GiB, and the frame allocator does not exist yet (its metadata may lie
- * above 4 GiB, reachable only through the direct map built here).  They
- * are never freed. */
+ * above 4 GiB, reachable only through the direct map built here).  The
+ * pool is a few free extents, used in order: a fragmented memory map may
+ * have no single piece as large as the worst case needs.  Tables are
+ * never freed. */
 struct table_pool {
-	uint64_t next, end;
+	struct mem_range *ext;
+	size_t n, i;
+	uint64_t next;
 };
 
 static uint64_t table_alloc(void *ctx)
 {
 	struct table_pool *pool = ctx;
-	uint64_t phys = pool->next;
+	uint64_t phys;
 
-	if (phys >= pool->end)
+	while (pool->i < pool->n && pool->next >= pool->ext[pool->i].end)
+		if (++pool->i < pool->n)
+			pool->next = pool->ext[pool->i].base;
+	if (pool->i == pool->n)
 		return 0;
+	phys = pool->next;
 	pool->next += 4096;
 	return phys;
+}
+
+/* Shrink the extents to the parts used; returns the number of tables. */
+static size_t table_pool_trim(struct table_pool *pool)
+{
+	size_t used = 0;
+
+	for (size_t k = 0; k < pool->n; k++) {
+		struct mem_range *e = &pool->ext[k];
+		if (k == pool->i)
+			e->end = pool->next;
+		else if (k > pool->i)
+			e->end = e->base;
+		used += (size_t)((e->end - e->base) / 4096);
+	}
+	return used;
 }
 
 static void table_free(void *ctx, uint64_t phys)
@@ -87,7 +112,10 @@ static void read_mtrrs(struct mtrr_state *m)
 	}
 }
 
-#define MAX_BOUNDS 256
+/* Both ends of every RAM range the boot map can give, of every variable
+ * MTRR, and a few more (the fixed ranges' end, 2 MiB, the framebuffer):
+ * a map fragmented to its limit still gets its large pages clipped. */
+#define MAX_BOUNDS (2 * MB2_MAX_MMAP + 2 * MTRR_MAX_VAR + 8)
 
 /* The host PAT (SDM Vol. 3A 13.12.2, 13.12.3): the power-on entries but
  * for entry 1 (PWT alone), write-combining instead of write-through, as
@@ -153,7 +181,7 @@ static void map_direct(struct pagetable *pt, const struct mem_range *ram, size_t
 
 		pt->max_leaf_level = end <= (2ull << 20) ? 1 : (end <= LOW_4G && n == 2) ? 2 : large;
 		if (end > start && pt_map(pt, DIRECT_MAP_BASE + start, start, end - start, f))
-			panic("paging: the direct map needs more page tables than paging_tables_bound gave");
+			panic("paging: the direct map needs more page tables than the pool set aside has");
 	}
 }
 
@@ -170,10 +198,10 @@ size_t paging_tables_bound(uint64_t max_phys)
 	return n;
 }
 
-size_t paging_init(uint64_t max_phys, uint64_t pool_phys, size_t pool_pages,
+size_t paging_init(uint64_t max_phys, struct mem_range *pool_ext, size_t n_pool,
 		   const struct mem_range *ram, size_t n_ram, const struct mem_range *wc)
 {
-	struct table_pool pool = { pool_phys, pool_phys + pool_pages * 4096 };
+	struct table_pool pool = { pool_ext, n_pool, 0, n_pool ? pool_ext[0].base : 0 };
 	struct pt_mem mem = { table_alloc, table_free, table_ptr, &pool };
 	struct pagetable pt;
 
@@ -194,7 +222,7 @@ size_t paging_init(uint64_t max_phys, uint64_t pool_phys, size_t pool_pages,
 	wrmsr(IA32_PAT, HOST_PAT);
 	write_cr3(root);
 	phys_map_offset = DIRECT_MAP_BASE;
-	return (size_t)((pool.next - pool_phys) / 4096);
+	return table_pool_trim(&pool);
 }
 
 uint64_t paging_direct_map_limit(void)

@@ -38,12 +38,12 @@ static inline uint64_t virt_to_phys(const void *virt)
 
 /* How many 4 KiB tables paging_init may need for RAM up to max_phys. */
 size_t paging_tables_bound(uint64_t max_phys);
-/* Build the final page tables in the pool of pool_pages frames at
- * pool_phys (below 4 GiB, reached through the boot identity map) and
- * switch to them; returns how many of the pool's frames it used.  The
- * direct map of wc (4 KiB-aligned; NULL for none: the framebuffer) is
- * write-combining. */
-size_t paging_init(uint64_t max_phys, uint64_t pool_phys, size_t pool_pages,
+/* Build the final page tables from the pool (n_pool free extents below
+ * 4 GiB, reached through the boot identity map, used in order) and switch
+ * to them.  Shrinks each extent to the part used and returns the number
+ * of tables.  The direct map of wc (4 KiB-aligned; NULL for none: the
+ * framebuffer) is write-combining. */
+size_t paging_init(uint64_t max_phys, struct mem_range *pool, size_t n_pool,
 		   const struct mem_range *ram, size_t n_ram, const struct mem_range *wc);
 /* First physical address the direct map does not cover. */
 uint64_t paging_direct_map_limit(void);

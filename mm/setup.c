@@ -13,7 +13,9 @@ extern char _image_phys_start[], _image_phys_end[];
 /* The first MiB holds the real-mode IVT, BDA, EBDA and BIOS: never ours
  * to hand out (and the guest platform has nothing to do with it). */
 #define LOW_RESERVED_END (1ull << 20)
-#define MAX_RESERVED (MB2_MAX_MODULES + 8)
+/* Free extents below 4 GiB that may hold the direct map's tables. */
+#define POOL_EXTENTS 16
+#define MAX_RESERVED (MB2_MAX_MODULES + 8 + POOL_EXTENTS)
 
 struct boot_ranges {
 	struct mem_range usable[MB2_MAX_MMAP];
@@ -68,6 +70,23 @@ static const struct mem_range *framebuffer(const struct mb2_info *info, struct m
 	return r;
 }
 
+/* Free extents below 4 GiB, lowest first, until they hold `pages` frames
+ * or POOL_EXTENTS of them are taken; returns how many. */
+static size_t table_pool(const struct boot_ranges *b, size_t pages, struct mem_range *ext)
+{
+	uint64_t min = LOW_RESERVED_END, bytes = 0;
+	size_t n = 0;
+
+	while (n < POOL_EXTENTS && bytes < pages * FRAME_SIZE &&
+	       memmap_free_extent(b->usable, b->n_usable, b->reserved, b->n_reserved, min,
+				  1ull << 32, &ext[n])) {
+		bytes += ext[n].end - ext[n].base;
+		min = ext[n].end;
+		n++;
+	}
+	return n;
+}
+
 void mm_init(const struct mb2_info *info, uint64_t info_phys, struct mm_summary *sum)
 {
 	struct boot_ranges b;
@@ -78,17 +97,17 @@ void mm_init(const struct mb2_info *info, uint64_t info_phys, struct mm_summary 
 		panic("mm: the boot memory map lists no available RAM");
 
 	/* The direct map first, its tables from a pool below 4 GiB (the
-	 * boot identity map reaches nothing higher); the pool's unused
-	 * tail goes back to the RAM the allocator will own. */
-	size_t pool_pages = paging_tables_bound(sum->highest_usable);
-	uint64_t pool = memmap_find_free(b.usable, b.n_usable, b.reserved, b.n_reserved,
-					 pool_pages * FRAME_SIZE, FRAME_SIZE, LOW_RESERVED_END, 1ull << 32);
-	if (pool == FRAME_NONE)
-		panic("mm: no %zu KiB below 4 GiB for the direct map's page tables",
-		      pool_pages * FRAME_SIZE >> 10);
-	size_t tables = paging_init(sum->highest_usable, pool, pool_pages, b.usable, b.n_usable,
+	 * boot identity map reaches nothing higher); what the pool does not
+	 * use stays in the RAM the allocator will own. */
+	struct mem_range pool[POOL_EXTENTS];
+	size_t n_pool = table_pool(&b, paging_tables_bound(sum->highest_usable), pool);
+	if (!n_pool)
+		panic("mm: no free RAM below 4 GiB for the direct map's page tables");
+	size_t tables = paging_init(sum->highest_usable, pool, n_pool, b.usable, b.n_usable,
 				    framebuffer(info, &fb));
-	reserve(&b, pool, pool + tables * FRAME_SIZE);
+	for (size_t i = 0; i < n_pool; i++)
+		if (pool[i].end > pool[i].base)
+			reserve(&b, pool[i].base, pool[i].end);
 
 	/* Then the allocator's metadata, the one carve-out: it must exist
 	 * before the allocator does.  Anywhere in RAM, through the direct
@@ -104,7 +123,7 @@ void mm_init(const struct mb2_info *info, uint64_t info_phys, struct mm_summary 
 		       meta_bytes))
 		panic("mm: frame metadata of %zu bytes too small", meta_bytes);
 	pr_debug("mm: %zu KiB of frame metadata at 0x%llx; direct map tables: %zu frames at 0x%llx",
-		 meta_bytes >> 10, (unsigned long long)meta, tables, (unsigned long long)pool);
+		 meta_bytes >> 10, (unsigned long long)meta, tables, (unsigned long long)pool[0].base);
 }
 
 /* Zero whole frames 8 bytes per step: on the EPT first-touch path this

@@ -144,6 +144,9 @@ def string_io_lines(console):
 
 G = "build/guests/"
 HELLO = G + "hello.elf name=hello mem=4M -- hello world"
+# GRUB commands that punch a 4 KiB hole every 256 KiB from 4 MiB to 62 MiB.
+FRAGMENT_MAP = "insmod mmap\n" + "\n".join(
+    f"  cutmem {k}K {k + 4}K" for k in range(4096, 62 * 1024, 256))
 HELLO_EXITED = r"^tern: guest hello exited status=1$"
 
 def broken_first_guest(name, crashtest, expect, svm=False):
@@ -289,6 +292,20 @@ CASES = [
     # guests still run on a sane fallback (a 1-tick quantum or a stalled
     # boot would time the case out).
     # Most RAM above 4 GiB (96 MiB below): guest frames come from high memory.
+    # A fragmented map: GRUB's cutmem takes out one page in every 256 KiB
+    # above 4 MiB (below it GRUB must find 2 MiB-aligned room for the
+    # image), which gives some 230 RAM entries; the table keeps 128, the
+    # largest, and says how much RAM the rest held.
+    dict(name="qemu-fragmented-map", emu="qemu", qemu_cpu=SVM_CPU, mem="64M", end="success",
+         timeout=90, grub_pre=FRAGMENT_MAP,
+         guests=[G + "toucher.elf name=toucher mem=8M", HELLO],
+         reject=[r"MTRR/RAM boundaries"],
+         expect=[r"^tern: memory map: 128 entries \(from the boot loader's memory map\)$",
+                 r"^tern: memory map: [2-9]\d\d entries given, \d+ merged, [1-9]\d+ dropped$",
+                 r"^tern: memory map: more than 128 entries; [1-9]\d+ KiB of available RAM left unused$",
+                 HELLO_EXITED, r"^\[toucher\] verified \d+ pages$"],
+         last=r"^tern: all guests done: 2 exited, 0 stopped$",
+         checks=[frames_returned]),
     dict(name="qemu-ram-above-4g", emu="qemu", qemu_cpu=SVM_CPU,
          qemu_machine="pc,max-ram-below-4g=96M", mem="3G", end="success", timeout=90,
          guests=[G + "toucher.elf name=toucher mem=64M", HELLO],

@@ -62,6 +62,7 @@ def build_iso(case):
         image = os.path.join(OUT, case["name"] + ".tern.elf")
         prefer_high(os.path.join(ROOT, "build", "tern.elf"), image)
         env["TERN_IMAGE"] = image
+    env["TERN_GRUB_PRE"] = case.get("grub_pre", "")
     subprocess.run(["scripts/mkiso.sh", iso, case.get("options", "")] + guests,
                    cwd=ROOT, check=True, env=env)
     return iso

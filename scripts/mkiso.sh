@@ -6,7 +6,9 @@
 #   GUEST = "path/to/image.elf name=NAME mem=SIZE [options] [-- cmdline]"
 # GRUB talks on COM1 as well as the screen, so a serial-only user sees
 # its menu; the timeout is TERN_GRUB_TIMEOUT seconds (default 0).
-# TERN_IMAGE replaces build/tern.elf (the tests boot patched copies).
+# TERN_IMAGE replaces build/tern.elf (the tests boot patched copies);
+# TERN_GRUB_PRE holds GRUB commands run before the multiboot2 line (the
+# tests reshape the memory map with them, e.g. badram).
 set -euo pipefail
 out=$1; hvopts=$2; shift 2
 root=$(mktemp -d)
@@ -22,6 +24,7 @@ cp "${TERN_IMAGE:-build/tern.elf}" "$root/boot/tern.elf"
 	echo "terminal_output serial console"
 	echo "set timeout=${TERN_GRUB_TIMEOUT:-0}"
 	echo "menuentry \"Tern\" {"
+	if [ -n "${TERN_GRUB_PRE:-}" ]; then echo "  ${TERN_GRUB_PRE}"; fi
 	echo "  multiboot2 /boot/tern.elf $hvopts"
 	for g in "$@"; do
 		img=${g%% *}

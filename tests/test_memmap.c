@@ -316,3 +316,65 @@ TEST(memmap_no_wrap_at_top_of_address_space)
 	CHECK(memmap_find_free(&usable[1], 1, reserved, 1, 0x1000, 0x1000, 0, ~0ull) == FRAME_NONE);
 	CHECK(memmap_find_free(usable, 2, reserved, 1, 0x1000, 0x1000, 0, ~0ull) == 0x100000);
 }
+
+/* ---- memmap_free_extent: the free pieces the direct map's page-table
+ * pool is gathered from (mm/setup.c) ---- */
+
+#define EXTENT(u, r, min, limit, out) \
+	memmap_free_extent((u), ARRAY_LEN(u), (r), ARRAY_LEN(r), (min), (limit), (out))
+
+TEST(memmap_extent_cut_by_reserved_and_limit)
+{
+	static const struct mem_range u[] = { { MiB(1), MiB(64) } };
+	static const struct mem_range r[] = { { MiB(1), MiB(2) }, { MiB(3), MiB(3) + KiB(4) } };
+	struct mem_range e;
+
+	CHECK(EXTENT(u, r, MiB(1), GiB(4), &e));
+	CHECK(e.base == MiB(2) && e.end == MiB(3));
+	/* The next one starts after the reservation and runs to the limit. */
+	CHECK(EXTENT(u, r, e.end, MiB(10), &e));
+	CHECK(e.base == MiB(3) + KiB(4) && e.end == MiB(10));
+	/* Nothing at or above the limit. */
+	CHECK(!EXTENT(u, r, MiB(10), MiB(10), &e));
+}
+
+TEST(memmap_extent_walks_a_fragmented_map_in_order)
+{
+	/* RAM with a one-page hole every 256 KiB, the way GRUB's cutmem
+	 * leaves it (the qemu-fragmented-map case), and one reservation
+	 * across a hole. */
+	static struct mem_range u[64];
+	static const struct mem_range r[] = { { MiB(2) - KiB(8), MiB(2) + KiB(8) } };
+	struct mem_range e;
+	uint64_t min = 0, total = 0;
+	size_t n = 0;
+
+	for (size_t i = 0; i < ARRAY_LEN(u); i++)
+		u[i] = (struct mem_range){ MiB(1) + i * KiB(256), MiB(1) + (i + 1) * KiB(256) - KiB(4) };
+	while (EXTENT(u, r, min, GiB(4), &e)) {
+		CHECK(e.base >= min && e.end > e.base && e.end <= e.base + KiB(252));
+		CHECK((e.base | e.end) % KiB(4) == 0);
+		CHECK(e.end <= r[0].base || e.base >= r[0].end);
+		total += e.end - e.base;
+		min = e.end;
+		n++;
+	}
+	CHECK(n == ARRAY_LEN(u));
+	CHECK(total == ARRAY_LEN(u) * KiB(252) - KiB(8) - KiB(4));
+}
+
+TEST(memmap_extent_unaligned_and_overlapping_entries)
+{
+	/* An end that is not page-aligned is rounded down; overlapping
+	 * usable entries give the furthest end among those holding base. */
+	static const struct mem_range u[] = { { MiB(1), MiB(1) + 0x1800 },
+					      { MiB(4), MiB(5) }, { MiB(4), MiB(6) + 0x10 } };
+	struct mem_range e;
+
+	CHECK(EXTENT(u, no_reserved, 0, GiB(4), &e));
+	CHECK(e.base == MiB(1) && e.end == MiB(1) + KiB(4));
+	CHECK(EXTENT(u, no_reserved, e.end, GiB(4), &e));
+	CHECK(e.base == MiB(4) && e.end == MiB(6));
+	CHECK(!EXTENT(u, no_reserved, e.end, GiB(4), &e));
+	CHECK(!memmap_free_extent(NULL, 0, NULL, 0, 0, UINT64_MAX, &e));
+}
