@@ -17,7 +17,7 @@ KCFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie -mcmodel=kernel \
 KLDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments -T linker.ld
 NASMFLAGS := -f elf64 -I.
 
-KDIRS   := boot arch/x86 core lib mm virt vmx svm guest
+KDIRS   := boot arch/x86 core lib mm virt vmx svm guest devices
 KSRCS   := $(sort $(foreach d,$(KDIRS),$(wildcard $(d)/*.c)))
 KASM    := $(sort $(foreach d,$(KDIRS),$(wildcard $(d)/*.asm)))
 KOBJS   := $(patsubst %.c,$(BUILD)/k/%.o,$(KSRCS)) $(patsubst %.asm,$(BUILD)/k/%.asm.o,$(KASM)) \
@@ -48,6 +48,8 @@ TEST_DEPS_mtrr      := mm/mtrr.c
 TEST_DEPS_textcon   := lib/textcon.c $(BUILD)/font8x16.c
 TEST_DEPS_vmxdecode := vmx/decode.c vmx/ept.c mm/pagetable.c mm/formats.c
 TEST_DEPS_svmdecode := svm/decode.c svm/check.c svm/npt.c mm/pagetable.c mm/formats.c
+TEST_DEPS_i8259     := devices/i8259.c
+TEST_DEPS_i8254     := devices/i8254.c
 TESTS   := $(patsubst tests/test_%.c,%,$(wildcard tests/test_*.c))
 TEST_BINS := $(addprefix $(BUILD)/tests/test_,$(TESTS))
 
