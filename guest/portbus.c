@@ -28,11 +28,20 @@ int port_bus_add(struct port_bus *bus, const struct port_device *dev)
 		bus->dev[i] = bus->dev[i - 1];
 	bus->dev[at] = dev;
 	bus->count++;
+	/* The indexes above `at` moved: rebuild the direct table. */
+	for (unsigned p = 0; p < PORT_BUS_DIRECT; p++)
+		bus->direct[p] = 0;
+	for (unsigned i = 0; i < bus->count; i++)
+		for (unsigned p = bus->dev[i]->base;
+		     p < PORT_BUS_DIRECT && p < (unsigned)bus->dev[i]->base + bus->dev[i]->count; p++)
+			bus->direct[p] = (uint8_t)(i + 1);
 	return 0;
 }
 
 static HOT_PATH const struct port_device *find(const struct port_bus *bus, uint16_t port)
 {
+	if (likely(port < PORT_BUS_DIRECT))
+		return bus->direct[port] ? bus->dev[bus->direct[port] - 1] : NULL;
 	for (unsigned i = 0; i < bus->count; i++) {
 		const struct port_device *d = bus->dev[i];
 		if (port < d->base)

@@ -16,11 +16,15 @@ struct port_device {
 	void (*out)(struct vm *vm, uint16_t port, unsigned size, uint32_t value);
 };
 
-#define PORT_BUS_MAX 16
+#define PORT_BUS_MAX 32
+/* Ports below this (the ISA range, where nearly every PC device lives)
+ * find their device in one table lookup; the rest by a scan. */
+#define PORT_BUS_DIRECT 0x400
 
 struct port_bus {
-	const struct port_device *dev[PORT_BUS_MAX];
+	const struct port_device *dev[PORT_BUS_MAX];   /* sorted by base */
 	unsigned count;
+	uint8_t direct[PORT_BUS_DIRECT];   /* port -> index in dev[] + 1, 0: none */
 };
 
 /* Returns 0, or -1 if the bus is full or the range overlaps another. */
