@@ -20,6 +20,11 @@ extern const struct port_device dev_fw_cfg;
 extern const struct port_device dev_reset_cf9;
 extern const struct port_device dev_reset_kbc;
 extern const struct port_device dev_reset_port92;
+extern const struct port_device dev_pic_master;    /* guest/dev_pic.c */
+extern const struct port_device dev_pic_slave;
+extern const struct port_device dev_elcr;
+extern const struct port_device dev_pit;           /* guest/dev_pit.c */
+extern const struct port_device dev_port61;
 
 /* Attach the platform's devices to vm's port bus. */
 int platform_attach_devices(struct vm *vm);

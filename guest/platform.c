@@ -4,7 +4,7 @@
 
 static const struct port_device *const platform[] = {
 	&dev_uart_com1, &dev_debug_exit, &dev_fw_cfg, &dev_reset_cf9, &dev_reset_kbc,
-	&dev_reset_port92,
+	&dev_reset_port92, &dev_pic_master, &dev_pic_slave, &dev_elcr, &dev_pit, &dev_port61,
 };
 
 int platform_attach_devices(struct vm *vm)

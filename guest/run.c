@@ -4,11 +4,13 @@
  * power-off (DESIGN.md 5). */
 #include "guest/run.h"
 #include "arch/x86/cpu.h"
+#include "arch/x86/lapic.h"
 #include "arch/x86/msr.h"
 #include "arch/x86/power.h"
 #include "arch/x86/tsc.h"
 #include "core/log.h"
 #include "core/options.h"
+#include "guest/intr.h"
 #include "guest/vm.h"
 #include "lib/format.h"
 #include "lib/string.h"
@@ -92,11 +94,92 @@ static void finish(struct vm *vm, unsigned *exited, unsigned *stopped)
 	vm_destroy(vm);
 }
 
-/* One quantum of v's guest. */
-static void run_slice(struct vcpu *v)
+/* One slice of a guest: it runs until the slice is over in wall-clock
+ * time (the host's work on its exits counts), it halts, or it ends, or
+ * until `wake`, when another guest, halted, has a timer due.  In between
+ * runs its device timers fire and its interrupts go in; a run never lasts
+ * past its next device timer. */
+static void run_slice(struct vm *vm, uint64_t slice, uint64_t wake)
 {
+	struct vcpu *v = &vm->vcpu;
+	uint64_t end = rdtsc() + slice;
+
+	if (wake < end)
+		end = wake;   /* a waiting guest's timer is due first: let it run */
 	switch_to(v);
-	backend->run(v);
+	while (vm->state == VM_RUNNABLE) {
+		uint64_t now = rdtsc();
+		uint64_t timer = vm_timers_run(vm, now);
+
+		if (v->halted) {
+			if (!vm_intr_pending(vm))
+				return;
+			v->halted = false;
+		}
+		vcpu_deliver_interrupt(v);
+		if (now >= end)
+			return;
+		v->deadline = timer < end ? timer : end;
+		backend->run(v);
+	}
+}
+
+/* The first moment a halted guest other than `self` may need the CPU:
+ * now if an interrupt already waits for one, else its first timer. */
+static uint64_t first_wake(const struct vm *self, uint64_t now)
+{
+	uint64_t wake = TIMER_NONE;
+
+	for (unsigned i = 0; i < vm_count; i++) {
+		struct vm *vm = &vms[i];
+		uint64_t t;
+		if (vm == self || vm->state != VM_RUNNABLE || !vm->vcpu.halted)
+			continue;
+		t = vm_timers_run(vm, now);
+		if (vm_intr_pending(vm))
+			return now;
+		if (t < wake)
+			wake = t;
+	}
+	return wake;
+}
+
+/* Every live guest is halted: sleep until the first of their timers,
+ * with the host's LAPIC timer (the emulators skip the idle time, and a
+ * real CPU saves power); without one, wait on the TSC.  A guest that
+ * nothing can wake -- no timer armed and no interrupt pending -- is
+ * stopped: it would wait for ever. */
+static void idle(void)
+{
+	uint64_t now = rdtsc(), wake = TIMER_NONE;
+
+	for (unsigned i = 0; i < vm_count; i++) {
+		struct vm *vm = &vms[i];
+		uint64_t t;
+		if (vm->state != VM_RUNNABLE)
+			continue;
+		t = vm_timers_run(vm, now);
+		if (vm_intr_pending(vm))
+			return;
+		if (t < wake)
+			wake = t;
+	}
+	if (wake == TIMER_NONE) {
+		for (unsigned i = 0; i < vm_count; i++)
+			if (vms[i].state == VM_RUNNABLE) {
+				vm_stop(&vms[i], "halted with interrupts enabled, and no timer or "
+						 "interrupt is armed to wake it");
+			}
+		return;
+	}
+	if (lapic_timer_khz()) {
+		lapic_timer_oneshot_until(wake);
+		/* STI's shadow covers HLT: a timer that fired already wakes it. */
+		__asm__ volatile("sti; hlt; cli" ::: "memory");
+	} else {
+		while (rdtsc() < wake)
+			pause();
+	}
 }
 
 static bool name_taken(const struct vm *vm)
@@ -153,6 +236,8 @@ static int setup_backend(void)
 {
 	enable_fpu_features();
 	pr_info("TSC: %llu kHz", (unsigned long long)tsc_calibrate());
+	/* The host timer that wakes the CPU when every guest waits. */
+	lapic_timer_init();
 	return backend->init();
 }
 
@@ -168,18 +253,27 @@ _Noreturn void guests_run(const struct mb2_info *info)
 		create_guest(&info->modules[i], i, &stopped);
 	if (vm_count)
 		backend->sabotage(&vms[0].vcpu, options.crashtest);
+	uint64_t slice = options.quantum_us * tsc_khz() / 1000;
 	for (unsigned alive = vm_count; alive;) {
+		unsigned running = 0;
 		for (unsigned i = 0; i < vm_count; i++) {
 			struct vm *vm = &vms[i];
 			if (vm->state != VM_RUNNABLE)
 				continue;
-			run_slice(&vm->vcpu);
-			if (vm->state != VM_RUNNABLE) {
-				if (vm->state == VM_EXITED && vm->exit_status == 1)
-					ok++;
-				finish(vm, &exited, &stopped);
-				alive--;
-			}
+			run_slice(vm, slice, first_wake(vm, rdtsc()));
+			running += !vm->vcpu.halted;
+		}
+		if (!running)
+			idle();
+		for (unsigned i = 0; i < vm_count; i++) {
+			struct vm *vm = &vms[i];
+			if (vm->state == VM_RUNNABLE || vm->finished)
+				continue;
+			if (vm->state == VM_EXITED && vm->exit_status == 1)
+				ok++;
+			finish(vm, &exited, &stopped);
+			vm->finished = true;
+			alive--;
 		}
 	}
 	pr_info("frames: %llu free before the guests, %llu after",

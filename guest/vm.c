@@ -6,6 +6,7 @@
 #include "guest/config.h"
 #include "guest/devices.h"
 #include "guest/image.h"
+#include "guest/intr.h"
 #include "lib/format.h"
 #include "lib/string.h"
 #include "mm/paging.h"
@@ -109,6 +110,7 @@ int vm_create(struct vm *vm, unsigned index, unsigned module, const uint8_t *ima
 			  (unsigned long long)(gmem_uncommitted() >> 20));
 		return -1;
 	}
+	vm_intr_reset(vm);
 	if (platform_attach_devices(vm)) {
 		ksnprintf(err, err_size, "could not attach its devices");
 		return -1;

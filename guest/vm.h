@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "devices/i8254.h"
+#include "devices/i8259.h"
 #include "guest/config.h"
 #include "guest/memory.h"
 #include "guest/portbus.h"
@@ -36,6 +38,7 @@ struct vm {
 	char cmdline[VM_CMDLINE_MAX];  /* the guest's own command line */
 	unsigned index;
 	enum vm_state state;
+	bool finished;                 /* its end was reported (guest/run.c) */
 	uint64_t exit_status;
 	char stop_reason[VM_STOP_REASON_MAX];
 
@@ -48,6 +51,9 @@ struct vm {
 	struct uart_state *uart;
 	uint16_t fwcfg_key;
 	uint32_t fwcfg_offset;
+	struct i8259 pic;
+	struct i8254 pit;
+	uint64_t clock_base;       /* host TSC at power-on: the platform's time 0 */
 
 };
 

@@ -245,6 +245,31 @@ static void svm_inject(struct vcpu *v, const struct vevent *ev)
 }
 
 /* The ASID's TLB entries go at the next VMRUN. */
+static bool svm_irq_injectable(struct vcpu *v)
+{
+	struct vmcb *b = vmcb_of(v);
+
+	return !(b->control.int_state & INTERRUPT_SHADOW) && !(b->control.event_inj & EVENTINJ_V);
+}
+
+/* The interrupt window without a window control (APM Vol. 2 15.21.4):
+ * a virtual interrupt (V_IRQ, above any TPR) whose taking the VINTR
+ * intercept catches -- the guest takes it where it could take a real
+ * one: RFLAGS.IF set, no interrupt shadow. */
+static void svm_irq_window(struct vcpu *v, bool on)
+{
+	struct vmcb *b = vmcb_of(v);
+
+	if (on) {
+		b->control.int_ctl |= V_IRQ | V_IGN_TPR | V_INTR_PRIO_MASK;
+		b->control.intercept_misc1 |= INTERCEPT_VINTR;
+	} else {
+		b->control.int_ctl &= ~(V_IRQ | V_IGN_TPR | V_INTR_PRIO_MASK);
+		b->control.intercept_misc1 &= ~INTERCEPT_VINTR;
+	}
+	dirty(v, VMCB_CLEAN_I | VMCB_CLEAN_TPR);
+}
+
 static void svm_flush_tlb(struct vcpu *v)
 {
 	vmcb_of(v)->control.tlb_control = svm_caps.flush_by_asid ? TLB_CONTROL_FLUSH_ASID :
@@ -292,9 +317,10 @@ static void svm_vcpu_destroy(struct vcpu *v)
 	vmcb_destroy(v);
 }
 
-/* One quantum: a one-shot host LAPIC timer ends it through the INTR
- * intercept (SVM has no preemption timer).  Exits that only resume go
- * straight back in. */
+/* Until v->deadline: a one-shot host LAPIC timer ends the run through
+ * the INTR intercept if the guest does not exit before (SVM has no
+ * preemption timer).  Exits that only resume go straight back in, unless
+ * the deadline passed (svm/exit.c). */
 static HOT_PATH void svm_run(struct vcpu *v)
 {
 	struct svm_vcpu *s = to_svm(v);
@@ -306,7 +332,7 @@ static HOT_PATH void svm_run(struct vcpu *v)
 		b->control.vmcb_clean = 0;
 	last_run = v;
 	lapic_drain();   /* an old quantum's interrupt must not end this one */
-	lapic_timer_oneshot(options.quantum_us);
+	lapic_timer_oneshot_until(v->deadline);
 	do {
 		b->save.rax = v->gpr[GPR_RAX];
 		svm_vmrun(v, s->vmcb_pa, host_vmcb);
@@ -351,7 +377,7 @@ static const char *const exit_names[VEXIT_KINDS] = {
 	[VEXIT_CACHE_FLUSH] = "INVD/WBINVD", [VEXIT_VIRT_INSN] = "SVM instruction",
 	[VEXIT_UNDEFINED] = "MONITOR/MWAIT", [VEXIT_NMI] = "NMI",
 	[VEXIT_EXCEPTION] = "exception", [VEXIT_INTR] = "INTR",
-	[VEXIT_QUANTUM] = "quantum", [VEXIT_SHUTDOWN] = "shutdown",
+	[VEXIT_QUANTUM] = "quantum", [VEXIT_IRQ_WINDOW] = "VINTR", [VEXIT_SHUTDOWN] = "shutdown",
 	[VEXIT_INIT] = "INIT", [VEXIT_SIPI] = "SIPI", [VEXIT_ENTRY_FAILED] = "VMEXIT_INVALID",
 };
 
@@ -374,6 +400,8 @@ struct backend svm_backend = {
 	.get_seg = svm_get_seg,
 	.set_control_regs = svm_set_control_regs,
 	.inject = svm_inject,
+	.irq_injectable = svm_irq_injectable,
+	.irq_window = svm_irq_window,
 	.flush_tlb = svm_flush_tlb,
 	.dump = vmcb_dump,
 	.sabotage = svm_sabotage,

@@ -147,7 +147,8 @@ static void entry_failed(struct vcpu *v)
 }
 
 /* Carry out the core's answer: 0 enters the guest again. */
-static HOT_PATH int finish(struct vcpu *v, const struct vexit *e, enum exit_action action)
+static ALWAYS_INLINE HOT_PATH int finish(struct vcpu *v, const struct vexit *e,
+					 enum exit_action action)
 {
 	struct vmcb *b = to_svm(v)->vmcb;
 
@@ -156,12 +157,12 @@ static HOT_PATH int finish(struct vcpu *v, const struct vexit *e, enum exit_acti
 		if (likely(svm_caps.nrips && b->control.next_rip > b->save.rip)) {
 			b->save.rip = b->control.next_rip;
 			b->control.int_state &= ~INTERRUPT_SHADOW;
-			return 0;
+			return vcpu_must_yield(v);
 		}
-		return advance_rip(v, e) ? 0 : 1;
+		return advance_rip(v, e) ? vcpu_must_yield(v) : 1;
 	}
 	if (action == EXIT_RESUME)
-		return 0;
+		return vcpu_must_yield(v);
 	if (action == EXIT_ADVANCE_SCHEDULE)
 		advance_rip(v, e);
 	return 1;

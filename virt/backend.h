@@ -80,8 +80,9 @@ struct backend {
 	 * protected-mode machine starting at `entry`.  0 or -1. */
 	int (*vcpu_create)(struct vcpu *v, uint32_t entry);
 	void (*vcpu_destroy)(struct vcpu *v);
-	/* Run v for one quantum: arm the quantum, enter, handle exits until
-	 * one goes back to the scheduler (or the guest is stopped). */
+	/* Run v until v->deadline (a TSC value): arm a timer for it,
+	 * enter, handle exits until one goes back to the scheduler (or the
+	 * guest is stopped). */
 	void (*run)(struct vcpu *v);
 	/* v's state that is not switched by VM entry/exit, onto or off the
 	 * CPU (guest/run.c switches the rest). */
@@ -96,6 +97,13 @@ struct backend {
 	void (*set_control_regs)(struct vcpu *v, const struct cr_state *st);
 	/* Deliver an event at the next entry. */
 	void (*inject)(struct vcpu *v, const struct vevent *ev);
+	/* Could an external interrupt be injected at the next entry: no
+	 * STI/MOV-SS shadow and no event already being injected (RFLAGS.IF
+	 * is the core's to check). */
+	bool (*irq_injectable)(struct vcpu *v);
+	/* Exit (VEXIT_IRQ_WINDOW) as soon as the guest can take an
+	 * interrupt: on, or off. */
+	void (*irq_window)(struct vcpu *v, bool on);
 	/* Drop v's cached guest-linear translations (emulated CR3 load). */
 	void (*flush_tlb)(struct vcpu *v);
 	/* Print the VMCS/VMCB (hypervisor-bug reports). */

@@ -8,17 +8,19 @@
 #include "virt/exit.h"
 #include "virt/vcpu.h"
 
-/* HLT.  The platform has no interrupt sources yet, so a
- * halted guest can never wake: it is finished (DESIGN.md 5, "halted"). */
+/* HLT.  With interrupts enabled the vCPU waits for one: the scheduler
+ * runs the others, or halts the CPU, until an interrupt is pending for
+ * it (guest/run.c).  With interrupts disabled nothing can wake it (there
+ * are no NMI sources): it is finished (DESIGN.md 5, "halted"). */
 enum exit_action handle_hlt(struct vcpu *v, const struct vexit *e)
 {
 	(void)e;
-	if (vcpu_get(v, VREG_RFLAGS) & RFLAGS_IF)
-		vm_stop(v->vm, "halted with interrupts enabled, but this platform has no interrupt "
-			       "source to wake it");
-	else
+	if (!(vcpu_get(v, VREG_RFLAGS) & RFLAGS_IF)) {
 		vm_stop(v->vm, "halted");
-	return EXIT_STOP;
+		return EXIT_STOP;
+	}
+	v->halted = true;
+	return EXIT_ADVANCE_SCHEDULE;
 }
 
 /* The XCR0 states a guest may enable: x87 and SSE, the ones FXSAVE

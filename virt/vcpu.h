@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "arch/x86/cpu.h"
 #include "virt/backend.h"
 #include "virt/vexit.h"
 
@@ -31,6 +32,14 @@ struct vcpu {
 	uint64_t host_rsp;        /* the scheduler's stack while the guest runs */
 	uint64_t launched;        /* the backend entered it before */
 	uint64_t host_stack_top;  /* the slot there holds this vcpu's address */
+
+	/* The exit path goes back to the scheduler, instead of resuming
+	 * the guest, at the first exit at or after this TSC value: the end
+	 * of the slice, the next device timer, or 0 when the scheduler must
+	 * look at the vCPU now (vcpu_kick: an interrupt became pending). */
+	uint64_t deadline;
+	bool halted;              /* in HLT, waiting for an interrupt */
+	bool irq_window;          /* interrupt-window exiting is on */
 
 	struct vm *vm;
 	void *be;                 /* the backend's own per-vCPU state */
@@ -76,6 +85,24 @@ static inline HOT_PATH enum exit_action vexit_handle(struct vcpu *v, const struc
 	v->exits[e->kind]++;
 	return vexit_handlers[e->kind](v, e);
 }
+
+/* The scheduler must look at v before it runs guest code again. */
+static inline void vcpu_kick(struct vcpu *v)
+{
+	v->deadline = 0;
+}
+
+/* Back to the scheduler, rather than into the guest, after this exit?
+ * (One RDTSC on every exit: this is what keeps a guest's slice and its
+ * device timers to wall-clock time however often it exits.) */
+static inline HOT_PATH bool vcpu_must_yield(const struct vcpu *v)
+{
+	return unlikely(rdtsc() >= v->deadline);
+}
+
+/* Inject the highest-priority pending external interrupt if the guest
+ * can take it now, else ask for an exit when it can (virt/irq.c). */
+void vcpu_deliver_interrupt(struct vcpu *v);
 
 /* GPR n, with RSP from the backend (MOV CR/DR name any GPR). */
 uint64_t vcpu_get_gpr(struct vcpu *v, unsigned n);

@@ -24,6 +24,7 @@ enum vexit_kind {
 	VEXIT_CR,             /* MOV to/from CR, CLTS, LMSW */
 	VEXIT_XSETBV,
 	VEXIT_HLT,
+	VEXIT_IRQ_WINDOW,     /* the guest can take the interrupt it was refused before */
 	VEXIT_NPF,            /* EPT violation / nested page fault */
 	VEXIT_NPT_MISCONFIG,  /* EPT misconfiguration / NPF with RSVD */
 	VEXIT_CACHE_FLUSH,    /* INVD, WBINVD */

@@ -61,6 +61,9 @@ static void vmx_load(struct vcpu *v)
 {
 	struct vmx_vcpu *x = to_vmx(v);
 
+	/* Its VMCS current from now on, for the core's accessors too. */
+	if (vmcs_load(v))
+		pr_err("vmx: VMPTRLD of guest %s's VMCS failed", v->vm->name);
 	for (int i = 0; i < swapped_count(); i++)
 		wrmsr(swapped_msrs[i], x->guest_msrs[i]);
 	write_cr2(x->cr2);
@@ -220,6 +223,24 @@ static void vmx_inject(struct vcpu *v, const struct vevent *ev)
 	vmwrite(VM_ENTRY_INTR_INFO_FIELD, info);
 }
 
+static bool vmx_irq_injectable(struct vcpu *v)
+{
+	(void)v;
+	return !(vmread(GUEST_INTERRUPTIBILITY_INFO) & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS)) &&
+	       !(vmread(VM_ENTRY_INTR_INFO_FIELD) & INTR_INFO_VALID);
+}
+
+/* Interrupt-window exiting (SDM Vol. 3C 26.7.5): an exit before the
+ * first instruction at which RFLAGS.IF = 1 and no shadow blocks. */
+static void vmx_irq_window(struct vcpu *v, bool on)
+{
+	uint32_t proc = (uint32_t)vmread(CPU_BASED_VM_EXEC_CONTROL);
+
+	(void)v;
+	vmwrite(CPU_BASED_VM_EXEC_CONTROL,
+		on ? proc | CPU_INTERRUPT_WINDOW_EXITING : proc & ~CPU_INTERRUPT_WINDOW_EXITING);
+}
+
 static void vmx_flush_tlb(struct vcpu *v)
 {
 	vpid_flush(to_vmx(v)->vpid);
@@ -263,7 +284,9 @@ static void vmx_vcpu_destroy(struct vcpu *v)
 	vmcs_destroy(v);
 }
 
-/* One quantum: the VMX-preemption timer ends it (SDM Vol. 3C 26.5.1). */
+/* Until v->deadline: the VMX-preemption timer ends the run if the guest
+ * does not exit before (SDM Vol. 3C 26.5.1); exits check the deadline
+ * themselves (vmx/exit.c). */
 static void vmx_run(struct vcpu *v)
 {
 	int rc;
@@ -273,7 +296,7 @@ static void vmx_run(struct vcpu *v)
 		vm_stop(v->vm, "VMPTRLD of its VMCS failed");
 		return;
 	}
-	vmwrite(VMX_PREEMPTION_TIMER_VALUE, timer_quantum_ticks());
+	vmwrite(VMX_PREEMPTION_TIMER_VALUE, timer_ticks_until(v->deadline));
 	rc = vmx_enter(v);
 	if (rc < 0)
 		vmx_report_entry_error(v, rc);
@@ -289,6 +312,7 @@ static const char *const exit_names[VEXIT_KINDS] = {
 	[VEXIT_UNHANDLED] = "unhandled", [VEXIT_CPUID] = "CPUID", [VEXIT_HYPERCALL] = "VMCALL",
 	[VEXIT_IO] = "I/O instruction", [VEXIT_RDMSR] = "RDMSR", [VEXIT_WRMSR] = "WRMSR",
 	[VEXIT_CR] = "CR access", [VEXIT_XSETBV] = "XSETBV", [VEXIT_HLT] = "HLT",
+	[VEXIT_IRQ_WINDOW] = "interrupt window",
 	[VEXIT_NPF] = "EPT violation", [VEXIT_NPT_MISCONFIG] = "EPT misconfiguration",
 	[VEXIT_CACHE_FLUSH] = "INVD/WBINVD", [VEXIT_VIRT_INSN] = "VMX instruction",
 	[VEXIT_UNDEFINED] = "GETSEC/MONITOR/MWAIT", [VEXIT_NMI] = "NMI",
@@ -316,6 +340,8 @@ struct backend vmx_backend = {
 	.get_seg = vmx_get_seg,
 	.set_control_regs = vmx_set_control_regs,
 	.inject = vmx_inject,
+	.irq_injectable = vmx_irq_injectable,
+	.irq_window = vmx_irq_window,
 	.flush_tlb = vmx_flush_tlb,
 	.dump = vmx_dump,
 	.sabotage = vmcs_sabotage,

@@ -50,6 +50,7 @@ static uint64_t controls_msr(uint32_t msr, uint32_t true_msr)
 
 static void probe_pin_proc(struct missing *m)
 {
+	uint64_t proc_allowed = controls_msr(IA32_VMX_PROCBASED_CTLS, IA32_VMX_TRUE_PROCBASED_CTLS);
 	uint32_t miss;
 
 	caps->pin = vmx_adjust_controls(
@@ -58,10 +59,13 @@ static void probe_pin_proc(struct missing *m)
 	note(m, miss & PIN_PREEMPTION_TIMER, "VMX-preemption timer");
 	note(m, miss & ~PIN_PREEMPTION_TIMER, "external-interrupt/NMI exiting");
 
+	/* Interrupt-window exiting is switched on and off per entry
+	 * (vmx/backend.c), so it is only checked here, not set. */
+	note(m, !((proc_allowed >> 32) & CPU_INTERRUPT_WINDOW_EXITING), "interrupt-window exiting");
 	/* CR3 load/store exiting are not asked for (with EPT the guest owns
 	 * CR3); they stay on only where allowed-0 forces them. */
 	caps->proc = vmx_adjust_controls(
-		controls_msr(IA32_VMX_PROCBASED_CTLS, IA32_VMX_TRUE_PROCBASED_CTLS),
+		proc_allowed,
 		CPU_HLT_EXITING | CPU_USE_IO_BITMAPS | CPU_USE_MSR_BITMAPS |
 			CPU_ACTIVATE_SECONDARY_CONTROLS | CPU_MWAIT_EXITING | CPU_MONITOR_EXITING,
 		CPU_USE_TSC_OFFSETTING, &miss);

@@ -30,6 +30,7 @@ static const uint8_t kinds[EXIT_REASON_SLOTS] = {
 	[EXIT_REASON_CPUID] = VEXIT_CPUID,
 	[EXIT_REASON_GETSEC] = VEXIT_UNDEFINED,
 	[EXIT_REASON_HLT] = VEXIT_HLT,
+	[EXIT_REASON_INTERRUPT_WINDOW] = VEXIT_IRQ_WINDOW,
 	[EXIT_REASON_INVD] = VEXIT_CACHE_FLUSH,
 	[EXIT_REASON_WBINVD] = VEXIT_CACHE_FLUSH,
 	[EXIT_REASON_VMCALL] = VEXIT_HYPERCALL,
@@ -126,20 +127,30 @@ static HOT_PATH void decode_other(struct vexit *e)
 	}
 }
 
-static HOT_PATH void advance_rip(void)
+/* Skip the emulated instruction.  Its completion ends an STI or MOV-SS
+ * shadow, as it would on the CPU: left set, the shadow would block (and
+ * make VM entry refuse, SDM Vol. 3C 27.3.1.5) the injection of an
+ * interrupt after "sti; hlt". */
+static ALWAYS_INLINE HOT_PATH void advance_rip(void)
 {
+	uint64_t shadow = vmread(GUEST_INTERRUPTIBILITY_INFO);
+
 	vmwrite(GUEST_RIP, vmread(GUEST_RIP) + vmread(VM_EXIT_INSTRUCTION_LEN));
+	if (unlikely(shadow & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS)))
+		vmwrite(GUEST_INTERRUPTIBILITY_INFO,
+			shadow & ~(uint64_t)(INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS));
 }
 
-/* Carry out the core's answer: 0 resumes the guest from the exit stub. */
-static HOT_PATH int finish(enum exit_action action)
+/* Carry out the core's answer: 0 resumes the guest from the exit stub,
+ * unless the slice or a device timer is over, or the vCPU was kicked. */
+static ALWAYS_INLINE HOT_PATH int finish(struct vcpu *v, enum exit_action action)
 {
 	if (likely(action == EXIT_ADVANCE)) {
 		advance_rip();
-		return 0;
+		return vcpu_must_yield(v) ? VMX_TO_SCHEDULER : 0;
 	}
 	if (action == EXIT_RESUME)
-		return 0;
+		return vcpu_must_yield(v) ? VMX_TO_SCHEDULER : 0;
 	/* Handlers that end the guest say so with EXIT_STOP. */
 	if (action == EXIT_ADVANCE_SCHEDULE)
 		advance_rip();
@@ -157,7 +168,7 @@ static __attribute__((noinline)) HOT_PATH int dispatch_other(struct vcpu *v, str
 	} else {
 		decode_other(e);
 	}
-	return finish(vexit_handle(v, e));
+	return finish(v, vexit_handle(v, e));
 }
 
 /* The hot path of every exit.  CPUID needs no decoding, I/O its
@@ -186,5 +197,5 @@ HOT_PATH int vmx_exit_dispatch(struct vcpu *v)
 			return dispatch_other(v, &e, reason);
 		}
 	}
-	return finish(vexit_handle(v, &e));
+	return finish(v, vexit_handle(v, &e));
 }

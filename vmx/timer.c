@@ -1,12 +1,11 @@
 #include "vmx/timer.h"
-#include "arch/x86/tsc.h"
-#include "core/options.h"
+#include "arch/x86/cpu.h"
 #include "vmx/caps.h"
 
-uint32_t timer_quantum_ticks(void)
+uint32_t timer_ticks_until(uint64_t deadline)
 {
-	uint64_t tsc_ticks = options.quantum_us * tsc_khz() / 1000;
-	uint64_t ticks = tsc_ticks >> vmx_caps.preemption_shift;
+	uint64_t now = rdtsc();
+	uint64_t ticks = deadline > now ? (deadline - now) >> vmx_caps.preemption_shift : 0;
 
 	if (!ticks)
 		return 1;

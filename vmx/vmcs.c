@@ -139,7 +139,7 @@ static int write_controls(struct vcpu *v)
 		{ VIRTUAL_PROCESSOR_ID, to_vmx(v)->vpid },
 		{ CR0_GUEST_HOST_MASK, cr0_mask() },
 		{ CR4_GUEST_HOST_MASK, cr4_mask() },
-		{ VMX_PREEMPTION_TIMER_VALUE, timer_quantum_ticks() },
+		{ VMX_PREEMPTION_TIMER_VALUE, 1 },   /* vmx_run sets it */
 	};
 	return write_fields(f, sizeof f / sizeof f[0]);
 }

@@ -5,6 +5,7 @@
 #include "arch/x86/msr.h"
 #include "arch/x86/tsc.h"
 #include "core/log.h"
+#include "lib/muldiv.h"
 #include "mm/paging.h"
 
 /* Register offsets (SDM Vol. 3A Table 11-1); in x2APIC mode the MSR is
@@ -88,6 +89,8 @@ uint64_t lapic_timer_init(void)
 {
 	uint64_t khz = tsc_khz(), start, ticks;
 
+	if (timer_khz)
+		return timer_khz;
 	if (!khz || !lapic_enable())
 		return 0;
 	lapic_write(LAPIC_TIMER_DIV, TIMER_DIV_16);
@@ -112,6 +115,20 @@ void lapic_timer_oneshot(uint64_t us)
 	if (count > 0xFFFFFFFFu)
 		count = 0xFFFFFFFFu;
 	lapic_write(LAPIC_TIMER_INIT, (uint32_t)count);
+}
+
+uint64_t lapic_timer_khz(void)
+{
+	return timer_khz;
+}
+
+void lapic_timer_oneshot_until(uint64_t deadline)
+{
+	uint64_t now = rdtsc();
+	uint64_t count = deadline > now ? muldiv64(deadline - now, (uint32_t)timer_khz,
+						   (uint32_t)tsc_khz()) : 0;
+
+	lapic_write(LAPIC_TIMER_INIT, count ? (count > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)count) : 1);
 }
 
 void lapic_drain(void)

@@ -15,10 +15,15 @@
 /* At boot: software-enable the LAPIC with the spurious vector, mask every
  * LVT firmware may have left armed.  Nothing if the CPU has none. */
 void lapic_quiesce(void);
-/* Measure the timer's rate against the TSC; kHz, 0 without a LAPIC. */
+/* Measure the timer's rate against the TSC (once); kHz, 0 without a
+ * LAPIC. */
 uint64_t lapic_timer_init(void);
+/* The rate measured, 0 before or without one. */
+uint64_t lapic_timer_khz(void);
 /* Fire LAPIC_TIMER_VECTOR once, `us` microseconds from now. */
 void lapic_timer_oneshot(uint64_t us);
+/* Fire it once when the TSC reaches `deadline` (at once if it has). */
+void lapic_timer_oneshot_until(uint64_t deadline);
 /* Take a pending interrupt now (IF=1 for one instruction), so the next
  * guest entry does not exit at once for an old quantum. */
 void lapic_drain(void);

@@ -226,8 +226,9 @@ struct idt_ptr {
 	uint32_t base;
 } __attribute__((packed));
 
-extern const uint32_t exc_stub_table[32];       /* start.asm */
-static struct idt_gate idt[32] __attribute__((aligned(8)));
+extern const uint32_t exc_stub_table[IDT_VECTORS];       /* start.asm */
+static struct idt_gate idt[IDT_VECTORS] __attribute__((aligned(8)));
+static void (*irq_handlers[IDT_VECTORS - 32])(unsigned vector);
 
 static volatile bool trap_armed;
 static volatile int trap_expected = -1;
@@ -249,7 +250,7 @@ const char *exception_name(unsigned vector)
 
 void idt_install(void)
 {
-	for (int v = 0; v < 32; v++) {
+	for (int v = 0; v < IDT_VECTORS; v++) {
 		uint32_t a = exc_stub_table[v];
 		idt[v] = (struct idt_gate){
 			.offset_lo = (uint16_t)a, .selector = 0x08, .zero = 0,
@@ -277,8 +278,26 @@ int caught_exception(void)
 }
 
 void exc_dispatch(struct exc_frame *f);
+volatile uint32_t guest_irq_eip;
+
+void irq_set_handler(unsigned vector, void (*fn)(unsigned vector))
+{
+	if (vector >= 32 && vector < IDT_VECTORS)
+		irq_handlers[vector - 32] = fn;
+}
+
 void exc_dispatch(struct exc_frame *f)
 {
+	if (f->vector >= 32) {
+		void (*fn)(unsigned) = irq_handlers[f->vector - 32];
+		guest_irq_eip = f->eip;
+		if (fn) {
+			fn(f->vector);
+			return;
+		}
+		printf("unexpected interrupt vector %u at eip=0x%08x\n", f->vector, f->eip);
+		exit(EXIT_UNEXPECTED);
+	}
 	if (trap_armed && guest_trap_len != 0) {
 		trap_armed = false;
 		trap_caught = (int)f->vector;

@@ -251,8 +251,19 @@ struct exc_frame {
 	uint32_t eip, cs, eflags;
 };
 
-/* Load the IDT of vectors 0-31 (done by guest_init). */
+/* Load the IDT of vectors 0-47 (done by guest_init): the exceptions,
+ * and 32-47 for interrupts, which go to the handler set for them (an
+ * interrupt without one is unexpected, as an exception is). */
+#define IDT_VECTORS 48
 void idt_install(void);
+void irq_set_handler(unsigned vector, void (*fn)(unsigned vector));
+/* Where the last interrupt came in (the EIP it will return to). */
+extern volatile uint32_t guest_irq_eip;
+
+static inline void sti(void) { __asm__ volatile("sti" ::: "memory"); }
+static inline void cli(void) { __asm__ volatile("cli" ::: "memory"); }
+/* sti; hlt: wait for an interrupt with no window for a lost wake-up. */
+static inline void sti_hlt(void) { __asm__ volatile("sti; hlt" ::: "memory"); }
 
 /* Arm the catcher: the next exception is expected to be `vector`, raised
  * as a fault by an instruction `len` bytes long.  The handler records

@@ -58,11 +58,12 @@ _start:
 	hlt
 	jmp .hang
 
-; Exception stubs for vectors 0-31.  Each pushes an error code (a dummy 0
-; where the CPU pushes none) and its vector, then exc_common builds a
-; struct exc_frame (libguest.h) and calls exc_dispatch(frame).
+; Stubs for vectors 0-47 (exceptions, then 16 interrupt vectors for the
+; PICs).  Each pushes an error code (a dummy 0 where the CPU pushes none)
+; and its vector, then exc_common builds a struct exc_frame (libguest.h)
+; and calls exc_dispatch(frame).
 %assign i 0
-%rep 32
+%rep 48
 exc_stub_%[i]:
 %if i == 8 || (i >= 10 && i <= 14) || i == 17 || i == 21 || i == 29 || i == 30
 %else
@@ -88,7 +89,7 @@ global exc_stub_table
 align 4
 exc_stub_table:
 %assign i 0
-%rep 32
+%rep 48
 	dd exc_stub_%[i]
 %assign i i + 1
 %endrep

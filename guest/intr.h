@@ -1,0 +1,31 @@
+/*
+ * The guest platform's interrupt sources and timers, as the scheduler
+ * and the core see them (guest/intr.c): ISA IRQ lines into the 8259
+ * pair, the 8254's channel 0 on IRQ0, and the platform's clock.
+ */
+#ifndef TERN_GUEST_INTR_H
+#define TERN_GUEST_INTR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct vm;
+
+#define TIMER_NONE UINT64_MAX
+
+/* Start the platform's clock and devices at power-on. */
+void vm_intr_reset(struct vm *vm);
+/* Is an interrupt waiting for the CPU (INTR asserted)? */
+bool vm_intr_pending(const struct vm *vm);
+/* Acknowledge it: its vector. */
+uint8_t vm_intr_ack(struct vm *vm);
+/* Drive ISA IRQ line irq; a device that changed it calls this, which
+ * makes the vCPU look at its interrupts before it runs on. */
+void vm_set_irq(struct vm *vm, unsigned irq, int level);
+/* Fire every device timer due at host TSC `now`; the TSC of the next
+ * one, or TIMER_NONE. */
+uint64_t vm_timers_run(struct vm *vm, uint64_t now);
+/* The 8254's clock (I8254_HZ) at host TSC `now`. */
+uint64_t vm_pit_clock(const struct vm *vm, uint64_t now);
+
+#endif
