@@ -1,6 +1,7 @@
 #include <stdbool.h>
 
 #include "arch/x86/lapic.h"
+#include "arch/x86/apic_regs.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/msr.h"
 #include "arch/x86/tsc.h"
@@ -8,26 +9,7 @@
 #include "lib/muldiv.h"
 #include "mm/paging.h"
 
-/* Register offsets (SDM Vol. 3A Table 11-1); in x2APIC mode the MSR is
- * 800h + offset / 16 (Table 11-6). */
-#define LAPIC_EOI         0x0B0
-#define LAPIC_SVR         0x0F0
-#define LAPIC_LVT_CMCI    0x2F0
-#define LAPIC_LVT_TIMER   0x320
-#define LAPIC_LVT_THERMAL 0x330
-#define LAPIC_LVT_PERF    0x340
-#define LAPIC_LVT_LINT0   0x350
-#define LAPIC_LVT_LINT1   0x360
-#define LAPIC_LVT_ERROR   0x370
-#define LAPIC_TIMER_INIT  0x380
-#define LAPIC_TIMER_CUR   0x390
-#define LAPIC_TIMER_DIV   0x3E0
-#define LAPIC_VERSION     0x030
-
-#define LVT_MASKED        (1u << 16)
-#define SVR_ENABLE        (1u << 8)
-#define APIC_BASE_EXTD    (1ull << 10)   /* x2APIC mode */
-#define APIC_BASE_ENABLE  (1ull << 11)
+#define LVT_MASKED        LVT_MASK
 #define TIMER_DIV_16      0x3
 #define CALIBRATION_US    10000
 #define STRAY_REPORTS     8              /* lines printed; the rest are counted */
