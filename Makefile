@@ -51,6 +51,7 @@ TEST_DEPS_vmxdecode := vmx/decode.c vmx/ept.c mm/pagetable.c mm/formats.c
 TEST_DEPS_svmdecode := svm/decode.c svm/check.c svm/npt.c mm/pagetable.c mm/formats.c
 TEST_DEPS_i8259     := devices/i8259.c
 TEST_DEPS_i8254     := devices/i8254.c
+TEST_DEPS_mmio_insn := virt/mmio_insn.c
 TEST_DEPS_lapic     := devices/lapic.c
 TEST_DEPS_ioapic    := devices/ioapic.c
 TESTS   := $(patsubst tests/test_%.c,%,$(wildcard tests/test_*.c))
