@@ -40,7 +40,8 @@ TEST_CFLAGS_format  := -Wno-format -Wno-format-overflow
 TEST_DEPS_guestcfg  := guest/config.c lib/cmdline.c lib/format.c
 TEST_DEPS_multiboot := guest/multiboot.c lib/format.c
 TEST_DEPS_devices   := guest/portbus.c guest/dev_uart.c guest/dev_fwcfg.c guest/dev_misc.c guest/platform.c \
-		       guest/dev_pic.c guest/dev_pit.c guest/intr.c devices/i8259.c devices/i8254.c
+		       guest/dev_pic.c guest/dev_pit.c guest/intr.c guest/dev_lapic.c devices/i8259.c devices/i8254.c \
+		       devices/lapic.c devices/ioapic.c
 TEST_DEPS_gva       := guest/gva.c
 TEST_DEPS_vmxcaps   := vmx/caps_adjust.c
 TEST_DEPS_insn      := virt/insn.c

@@ -1,33 +1,65 @@
 /* The guest platform's interrupt wiring and clock (guest/intr.h): ISA
- * IRQs go to the 8259 pair, whose INT output is the vCPU's INTR line
- * (there is no local APIC yet: the PIC talks to the CPU directly, as on
- * a PC whose LAPIC is disabled); the 8254 counts on the host TSC. */
+ * IRQs go to the 8259 pair, whose INT output reaches the CPU through the
+ * local APIC's LINT0 in ExtINT mode (virtual wire, as a PC BIOS leaves
+ * it) or directly while the LAPIC is disabled; the LAPIC adds its own
+ * interrupts (timer, self-IPIs).  The 8254 and the LAPIC count on the
+ * host TSC. */
 #include "guest/intr.h"
 #include "arch/x86/tsc.h"
 #include "devices/i8254.h"
 #include "devices/i8259.h"
+#include "devices/ioapic.h"
+#include "devices/lapic.h"
+#include "guest/dev_lapic.h"
 #include "guest/vm.h"
 #include "lib/muldiv.h"
+
+/* The I/O APIC's message to the local APIC.  Its 8-bit destination 0xFF
+ * is a broadcast in either APIC mode (no interrupt remapping). */
+static void ioapic_deliver(void *ctx, uint8_t vector, uint8_t dest, bool logical, bool level)
+{
+	struct vm *vm = ctx;
+
+	if (dest == 0xFF || lapic_is_destination(&vm->lapic, dest, logical)) {
+		lapic_accept(&vm->lapic, vector, level);
+		vcpu_kick(&vm->vcpu);
+	}
+}
 
 void vm_intr_reset(struct vm *vm)
 {
 	vm->clock_base = rdtsc();
 	i8259_reset(&vm->pic);
 	i8254_reset(&vm->pit, 0);
+	lapic_reset(&vm->lapic, 0, 0);
+	ioapic_reset(&vm->ioapic);
+	vm->ioapic.deliver = ioapic_deliver;
+	vm->ioapic.ctx = vm;
+}
+
+/* The 8259's INTR, as far as LINT0 lets it through. */
+static bool extint(const struct vm *vm)
+{
+	return lapic_extint(&vm->lapic) && i8259_output(&vm->pic);
 }
 
 bool vm_intr_pending(const struct vm *vm)
 {
-	return i8259_output(&vm->pic);
+	return extint(vm) || lapic_pending(&vm->lapic) >= 0;
 }
 
+/* ExtINT first: its vector comes from the 8259's INTA cycle and it is
+ * not held back by the LAPIC's priorities (SDM Vol. 3A 11.5.1). */
 uint8_t vm_intr_ack(struct vm *vm)
 {
-	return i8259_ack(&vm->pic);
+	return extint(vm) ? i8259_ack(&vm->pic) : lapic_ack(&vm->lapic);
 }
 
+/* ISA IRQ n drives the 8259 input n and I/O APIC pin n, but IRQ0 goes
+ * to pin 2 (the MP/ACPI interrupt-source override every PC has). */
 void vm_set_irq(struct vm *vm, unsigned irq, int level)
 {
+	ioapic_set_pin(&vm->ioapic, irq == 0 ? 2 : irq, level);
 	i8259_set_irq(&vm->pic, irq, level);
 	if (i8259_output(&vm->pic))
 		vcpu_kick(&vm->vcpu);
@@ -47,7 +79,8 @@ static uint64_t tsc_of_pit_clock(const struct vm *vm, uint64_t clock)
 
 uint64_t vm_timers_run(struct vm *vm, uint64_t now)
 {
-	uint64_t next;
+	uint64_t next, apic = lapic_timer_run(&vm->lapic, vm_lapic_clock(vm, now));
+	uint64_t apic_tsc = apic == LAPIC_NEVER ? TIMER_NONE : vm_lapic_tsc(vm, apic);
 
 	/* IRQ0 is edge-triggered: one pulse, however many periods passed
 	 * since the guest last ran (the PC loses ticks the same way when
@@ -56,11 +89,14 @@ uint64_t vm_timers_run(struct vm *vm, uint64_t now)
 		vm_set_irq(vm, 0, 1);
 		vm_set_irq(vm, 0, 0);
 	}
-	/* A masked IRQ0 needs no timer: its request only shows in IRR,
-	 * and every look at the PIC brings IRR up to date first (dev_pic.c).
-	 * So a guest halted with the timer masked has nothing to wake it. */
+	/* An IRQ0 masked on both paths needs no timer: its request only
+	 * shows in the 8259's IRR, and every look at the 8259 brings IRR up
+	 * to date first (dev_pic.c).  So a guest halted with the timer
+	 * masked has nothing to wake it. */
 	next = i8254_irq0_next(&vm->pit);
-	if (next == I8254_NEVER || i8259_masked(&vm->pic, 0))
-		return TIMER_NONE;
-	return tsc_of_pit_clock(vm, next);
+	if (next == I8254_NEVER || ((i8259_masked(&vm->pic, 0) || !lapic_extint(&vm->lapic)) &&
+				    ioapic_masked(&vm->ioapic, 2)))
+		return apic_tsc;
+	next = tsc_of_pit_clock(vm, next);
+	return next < apic_tsc ? next : apic_tsc;
 }

@@ -12,6 +12,8 @@
 
 #include "devices/i8254.h"
 #include "devices/i8259.h"
+#include "devices/ioapic.h"
+#include "devices/lapic.h"
 #include "guest/config.h"
 #include "guest/memory.h"
 #include "guest/portbus.h"
@@ -53,6 +55,10 @@ struct vm {
 	uint32_t fwcfg_offset;
 	struct i8259 pic;
 	struct i8254 pit;
+	struct lapic lapic;            /* the vCPU's local APIC */
+	struct ioapic ioapic;
+	uint64_t tsc_deadline;         /* IA32_TSC_DEADLINE as written (guest TSC) */
+	uint64_t mmio_gpa;             /* the MMIO access being emulated (guest/dev_lapic.c) */
 	uint64_t clock_base;       /* host TSC at power-on: the platform's time 0 */
 
 };

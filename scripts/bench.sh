@@ -24,6 +24,10 @@ scripts/mkiso.sh build/bench.iso "" "build/guests/bench.elf name=bench mem=32M"
 guest_ticks() {
 	grep -o 'bench: cpuid=.*' "$1" | tr -d '\r' || true
 }
+# "bench-platform: lapic_read=N ... hlt_wakeup=N"
+platform_ticks() {
+	grep -o 'bench-platform: .*' "$1" | tr -d '\r' || true
+}
 MEM=128M IPS=50000000 CPU=corei7_skylake_x SERIAL=build/bench-vmx.serial timeout 600 \
 	scripts/bochs.sh build/bench.iso || true
 MEM=128M IPS=50000000 CPU=ryzen SERIAL=build/bench-svm.serial timeout 600 \
@@ -50,4 +54,12 @@ tick() { local line=$1 name=$2; echo "$line" | tr ' ' '\n' | awk -F= -v n="$name
 			"$(tick "$svm" "$name")" "${svm_insns[$name]:-?}" "$(tick "$qemu" "$name")"
 	done
 	echo "   qemu-tcg-svm-ticks: QEMU TCG -cpu EPYC, wall-clock TSC: varies from run to run and machine to machine"
+	echo
+	echo "== The emulated platform, same set-up: guest ticks per operation (software APIC) =="
+	vmxp=$(platform_ticks build/bench-vmx.serial)
+	svmp=$(platform_ticks build/bench-svm.serial)
+	printf '%-16s %12s %12s\n' operation vmx-ticks svm-ticks
+	for name in lapic_read lapic_write eoi ioapic_write pit_read irq_latency hlt_wakeup; do
+		printf '%-16s %12s %12s\n' "$name" "$(tick "$vmxp" "$name")" "$(tick "$svmp" "$name")"
+	done
 } | tee -a "$out"

@@ -426,6 +426,15 @@ CASES = [
          reject=[r"FAIL", r"stopped:"],
          last=r"^tern: all guests done: 2 exited, 0 stopped$",
          checks=[frames_returned, idle_is_cheap]),
+    # The local APIC, as kernels drive it: xAPIC MMIO (instructions
+    # emulated from their bytes), timer modes, TPR, self-IPIs, x2APIC.
+    dict(name="bochs-apic", emu="bochs", mem="64M", end="success", timeout=300,
+         guests=[G + "apic.elf name=apic mem=4M"],
+         expect=[r"^\[apic\] apic: all [1-9]\d* checks passed$",
+                 r"^tern: guest apic exited status=1$"],
+         reject=[r"FAIL", r"stopped:"],
+         last=r"^tern: all guests done: 1 exited, 0 stopped$",
+         checks=[frames_returned]),
     dict(name="bochs-guests-hostile", emu="bochs", mem="128M", end="failure", timeout=300,
          guests=[G + "readpast.elf name=readpast mem=4M", G + "triple.elf name=triple mem=4M",
                  G + "vmxon.elf name=vmxon mem=4M",

@@ -22,8 +22,10 @@ static enum vexit_kind kind_of(uint64_t code, uint64_t info1)
 	switch (code) {
 	case SVM_EXIT_CPUID: return VEXIT_CPUID;
 	case SVM_EXIT_CR0_READ:
+	case SVM_EXIT_CR8_READ:
 	case SVM_EXIT_CR0_WRITE:
-	case SVM_EXIT_CR4_WRITE: return VEXIT_CR;
+	case SVM_EXIT_CR4_WRITE:
+	case SVM_EXIT_CR8_WRITE: return VEXIT_CR;
 	case SVM_EXIT_VMMCALL: return VEXIT_HYPERCALL;
 	case SVM_EXIT_IOIO: return VEXIT_IO;
 	case SVM_EXIT_MSR: return info1 == SVM_EXITINFO1_MSR_WRMSR ? VEXIT_WRMSR : VEXIT_RDMSR;
@@ -85,11 +87,12 @@ void svm_decode_exit(struct vexit *e, const struct svm_exit_info *x)
 		e->insn_len = (uint32_t)(x->info2 - x->rip);
 		break;
 	case VEXIT_CR:
-		/* MOV to CR0/CR4, or CLTS or LMSW for CR0; MOV from CR0 or
-		 * SMSW.  With decode assists EXITINFO1 names the GPR of a MOV
+		/* MOV to CR0/CR4/CR8, or CLTS or LMSW for CR0; MOV from CR0
+		 * or CR8, or SMSW.  Exit codes 0-15 read CRn, 16-31 write it.
+		 * With decode assists EXITINFO1 names the GPR of a MOV
 		 * (15.8.1); otherwise svm/exit.c decodes the instruction. */
-		e->cr.cr = (uint8_t)(x->code == SVM_EXIT_CR0_READ ? 0 : x->code - SVM_EXIT_CR0_WRITE);
-		e->cr.type = x->code == SVM_EXIT_CR0_READ ? CR_MOV_FROM : CR_MOV_TO;
+		e->cr.cr = (uint8_t)(x->code & 0xF);
+		e->cr.type = x->code < SVM_EXIT_CR0_WRITE ? CR_MOV_FROM : CR_MOV_TO;
 		e->cr.gpr = x->decode_assists && (x->info1 & SVM_EXITINFO1_CR_MOV) ?
 			    (uint8_t)(x->info1 & SVM_EXITINFO1_GPR_MASK) : SVM_GPR_UNKNOWN;
 		break;
@@ -130,8 +133,10 @@ int svm_exit_insn(uint64_t code)
 	case SVM_EXIT_WBINVD: return INSN_WBINVD;
 	case SVM_EXIT_IOIO: return INSN_IO;
 	case SVM_EXIT_CR0_READ:
+	case SVM_EXIT_CR8_READ:
 	case SVM_EXIT_CR0_WRITE:
-	case SVM_EXIT_CR4_WRITE: return INSN_MOV_CR;
+	case SVM_EXIT_CR4_WRITE:
+	case SVM_EXIT_CR8_WRITE: return INSN_MOV_CR;
 	default: return -1;
 	}
 }

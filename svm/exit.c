@@ -10,22 +10,9 @@
 #include "virt/exit.h"
 #include "virt/insn.h"
 
-/* Up to INSN_MAX_LEN bytes at CS:rIP, through the guest's paging; the
- * number fetched (stops at the first byte that cannot be read). */
 static unsigned fetch_insn(struct vcpu *v, uint8_t *buf)
 {
-	struct vmcb_save *st = &to_svm(v)->vmcb->save;
-	bool lm = st->cs.attrib & SVM_ATTRIB_L;
-	uint64_t linear = (lm ? 0 : st->cs.base) + st->rip;
-	unsigned n;
-
-	for (n = 0; n < INSN_MAX_LEN; n++) {
-		uint64_t gpa;
-		uint32_t pf;
-		if (vcpu_translate(v, linear + n, 0, &gpa, &pf) || gmem_read(&v->vm->mem, gpa, &buf[n], 1))
-			break;
-	}
-	return n;
+	return vcpu_fetch_insn(v, buf, INSN_MAX_LEN);
 }
 
 /* Without decode assists a CR access names neither the instruction nor
@@ -44,7 +31,7 @@ static bool decode_cr(struct vcpu *v, struct vexit *e)
 	if ((len = insn_length(bytes, n, lm, d32, INSN_MOV_CR)) > 0 &&
 	    bytes[len - 2] == (read ? 0x20 : 0x22)) {
 		gpr = insn_mov_cr_gpr(bytes, (unsigned)len, lm);
-	} else if (read && (len = insn_length(bytes, n, lm, d32, INSN_SMSW)) > 0) {
+	} else if (read && e->cr.cr == 0 && (len = insn_length(bytes, n, lm, d32, INSN_SMSW)) > 0) {
 		gpr = insn_mov_cr_gpr(bytes, (unsigned)len, lm);
 		e->cr.type = CR_SMSW;
 		e->cr.smsw_size = (uint8_t)insn_operand_size(bytes, (unsigned)len, lm, d32);

@@ -33,7 +33,9 @@ static void write_control(struct vcpu *v, struct vmcb_control *c)
 	/* CR0 and CR4 writes are checked by the core (virt/cr.c), as under
 	 * VMX: QEMU's SVM lets a guest set CR0.PG without PE and ends it with
 	 * VMEXIT_INVALID for a reserved CR4 bit, where a CPU raises #GP. */
-	c->intercept_cr_write = INTERCEPT_CR(0) | INTERCEPT_CR(4);
+	/* CR8 is the guest's TPR, kept in its local APIC (virt/cr.c). */
+	c->intercept_cr_write = INTERCEPT_CR(0) | INTERCEPT_CR(4) | INTERCEPT_CR(8);
+	c->intercept_cr_read = INTERCEPT_CR(8);
 	c->intercept_misc1 = MISC1;
 	c->intercept_misc2 = MISC2;
 	c->iopm_base_pa = svm_iopm_pa();

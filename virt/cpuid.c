@@ -1,11 +1,14 @@
 /* CPUID: the host's answers, with VMX and SVM hidden, the hypervisor
  * bit set, and Tern's own leaves at 0x40000000 (DESIGN.md 4). */
 #include "arch/x86/cpu.h"
+#include "arch/x86/tsc.h"
+#include "devices/lapic.h"
 #include "virt/exit.h"
 #include "virt/vcpu.h"
 
 #define HV_LEAF_BASE 0x40000000u
-#define HV_LEAF_MAX  0x40000001u
+#define HV_LEAF_MAX  0x40000010u
+#define HV_LEAF_TIMING 0x40000010u
 
 /* CPUID.1:ECX bits (SDM Vol. 2A Table 3-10). */
 #define ECX_MONITOR      (1u << 3)
@@ -29,18 +32,22 @@
 #define EDX_PBE          (1u << 31)
 
 /* What the platform does not have is not advertised: no VMX for the
- * guest, no local APIC or thermal/power MSRs, no MONITOR/MWAIT (they
- * would halt the physical CPU), one logical processor. */
+ * guest, no thermal/power MSRs, no MONITOR/MWAIT (they would halt the
+ * physical CPU), one logical processor.  What it has is, whatever the
+ * host has: the local APIC with x2APIC and the TSC-deadline timer
+ * (devices/lapic.c). */
 static void leaf1(struct vcpu *v, struct cpuid_regs *r)
 {
-	r->ecx &= ~(ECX_MONITOR | ECX_VMX | ECX_SMX | ECX_EST | ECX_TM2 | ECX_PDCM | ECX_X2APIC |
-		    ECX_TSC_DEADLINE | ECX_OSXSAVE | ECX_FMA | ECX_AVX | ECX_F16C);
-	r->ecx |= ECX_HYPERVISOR;
+	r->ecx &= ~(ECX_MONITOR | ECX_VMX | ECX_SMX | ECX_EST | ECX_TM2 | ECX_PDCM |
+		    ECX_OSXSAVE | ECX_FMA | ECX_AVX | ECX_F16C);
+	r->ecx |= ECX_HYPERVISOR | ECX_X2APIC | ECX_TSC_DEADLINE;
 	/* OSXSAVE mirrors the guest's CR4.OSXSAVE, not ours. */
 	if (vcpu_get(v, VREG_CR4) & CR4_OSXSAVE)
 		r->ecx |= ECX_OSXSAVE;
-	r->edx &= ~(EDX_APIC | EDX_ACPI | EDX_HTT | EDX_TM | EDX_PBE);
-	r->ebx = (r->ebx & 0xFFFF) | (1u << 16);   /* APIC id 0, one logical CPU */
+	r->edx &= ~(EDX_ACPI | EDX_HTT | EDX_TM | EDX_PBE);
+	r->edx |= EDX_APIC;
+	/* Initial APIC ID 0, one logical CPU. */
+	r->ebx = (r->ebx & 0xFFFF) | (1u << 16);
 }
 
 static struct cpuid_regs hypervisor_leaf(uint32_t leaf)
@@ -53,8 +60,13 @@ static struct cpuid_regs hypervisor_leaf(uint32_t leaf)
 		r.ebx = 0x6E726554;   /* "Tern" */
 		r.ecx = 0x6E726554;
 		r.edx = 0x6E726554;
+	} else if (leaf == HV_LEAF_TIMING) {
+		/* The timing leaf VMware and KVM publish: the TSC's and the
+		 * APIC timer's input clock in kHz. */
+		r.eax = (uint32_t)tsc_khz();
+		r.ebx = LAPIC_BUS_KHZ;
 	}
-	return r;   /* 0x40000001: no paravirtual features yet */
+	return r;   /* 0x40000001-0x4000000F: no paravirtual features yet */
 }
 
 /* Leaf 7.0 (SDM Vol. 2A Table 3-8): AVX-class and protection-key
@@ -153,7 +165,7 @@ static struct cpuid_regs guest_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub
 	case 5:    /* MONITOR/MWAIT */
 	case 6:    /* thermal and power management */
 	case 0xA:  /* performance monitoring: no PMU is virtualized */
-	case 0xB:  /* x2APIC topology: there is no x2APIC */
+	case 0xB:  /* extended topology: EBX = 0 says "not enumerated" (one CPU) */
 	case 0x1F:
 		r = (struct cpuid_regs){ 0, 0, 0, 0 };
 		break;

@@ -32,6 +32,11 @@ enum exit_action handle_nmi(struct vcpu *v, const struct vexit *e);
 enum exit_action handle_exception(struct vcpu *v, const struct vexit *e);
 enum exit_action handle_ignore(struct vcpu *v, const struct vexit *e);
 
+/* Carry out the instruction that touched `gpa`, a device's MMIO, with
+ * dev answering (virt/mmio.c). */
+struct mmio_access;
+enum exit_action vcpu_emulate_mmio(struct vcpu *v, uint64_t gpa, const struct mmio_access *dev);
+
 /* Event injection through the backend (virt/inject.c). */
 #define VEC_DE 0
 #define VEC_DB 1

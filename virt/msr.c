@@ -3,11 +3,11 @@
  * #GP(0) as an MSR the CPU does not implement would (DESIGN.md 4). */
 #include "arch/x86/cpu.h"
 #include "arch/x86/msr.h"
+#include "guest/dev_lapic.h"
 #include "guest/vm.h"
 #include "virt/exit.h"
 #include "virt/vcpu.h"
 
-#define APIC_BASE_DEFAULT 0xFEE00100ull   /* BSP, APIC globally disabled: none is modelled */
 #define EFER_WRITABLE (EFER_SCE | EFER_LME | EFER_NXE)
 /* DEBUGCTL: LBR and BTF only; other bits would need more than the VMCS
  * field (SDM 27.3.1.1 checks the reserved ones). */
@@ -35,6 +35,13 @@ static int msr_vreg(uint32_t msr)
 	}
 }
 
+/* The local APIC's: its base, its TSC deadline, and x2APIC's registers
+ * (guest/dev_lapic.c). */
+static bool lapic_msr(uint32_t msr)
+{
+	return msr == IA32_APIC_BASE || msr == IA32_TSC_DEADLINE || (msr >= 0x800 && msr <= 0x8FF);
+}
+
 static int read_msr(struct vcpu *v, uint32_t msr, uint64_t *value)
 {
 	int reg = msr_vreg(msr);
@@ -45,8 +52,8 @@ static int read_msr(struct vcpu *v, uint32_t msr, uint64_t *value)
 		*value = vcpu_get(v, VREG_EFER);
 	else if (msr == IA32_TIME_STAMP_COUNTER)
 		*value = rdtsc() + vcpu_get(v, VREG_TSC_OFFSET);
-	else if (msr == IA32_APIC_BASE)
-		*value = APIC_BASE_DEFAULT;
+	else if (lapic_msr(msr))
+		return vm_lapic_rdmsr(v->vm, msr, value);
 	else if (msr == IA32_MISC_ENABLE)
 		*value = 1;   /* fast strings */
 	else if (msr == IA32_MTRR_DEF_TYPE)
@@ -130,8 +137,10 @@ static int write_msr(struct vcpu *v, uint32_t msr, uint64_t value)
 		vcpu_set(v, VREG_TSC_OFFSET, value - rdtsc());
 	} else if (msr == IA32_MTRR_DEF_TYPE) {
 		v->mtrr_def_type = value & 0xCFF;
-	} else if (msr != IA32_APIC_BASE && msr != IA32_MISC_ENABLE && msr != IA32_BIOS_SIGN_ID) {
-		return -1;   /* the three above accept and ignore writes */
+	} else if (lapic_msr(msr)) {
+		return vm_lapic_wrmsr(v->vm, msr, value, vcpu_get(v, VREG_TSC_OFFSET));
+	} else if (msr != IA32_MISC_ENABLE && msr != IA32_BIOS_SIGN_ID) {
+		return -1;   /* the two above accept and ignore writes */
 	}
 	return 0;
 }

@@ -1,5 +1,6 @@
 /* Nested page faults (EPT violations and misconfigurations on VMX, NPF
  * on SVM): the path of DESIGN.md section 2, the same for both. */
+#include "guest/mmio.h"
 #include "guest/vm.h"
 #include "virt/exit.h"
 #include "virt/vcpu.h"
@@ -14,6 +15,7 @@ static const char *access_name(unsigned access)
 HOT_PATH enum exit_action handle_npf(struct vcpu *v, const struct vexit *e)
 {
 	uint64_t gpa = e->npf.gpa;
+	struct mmio_access dev;
 
 	switch (gmem_fault(&v->vm->mem, gpa)) {
 	case GMEM_MAPPED:
@@ -25,6 +27,9 @@ HOT_PATH enum exit_action handle_npf(struct vcpu *v, const struct vexit *e)
 		vm_stop(v->vm, "out of host memory backing gpa=0x%llx", (unsigned long long)gpa);
 		return EXIT_STOP;
 	default:
+		/* Outside RAM: a device's MMIO page, or nothing. */
+		if (vm_mmio_device(v->vm, gpa, &dev))
+			return vcpu_emulate_mmio(v, gpa, &dev);
 		vm_stop(v->vm, "%s gpa=0x%llx rip=0x%llx (%s)", backend->exit_names[VEXIT_NPF],
 			(unsigned long long)gpa, (unsigned long long)vcpu_get(v, VREG_RIP),
 			access_name(e->npf.access));

@@ -33,6 +33,34 @@ static int read_table(void *ctx, uint64_t gpa, void *dst, unsigned size)
 	return gmem_read(ctx, gpa, dst, size);
 }
 
+unsigned vcpu_fetch_insn(struct vcpu *v, uint8_t *buf, unsigned max)
+{
+	struct vseg cs;
+	uint64_t linear;
+	unsigned n;
+
+	vcpu_get_seg(v, SEG_CS, &cs);
+	linear = (vcpu_long_mode(v) ? 0 : cs.base) + vcpu_get(v, VREG_RIP);
+	/* One translation per page: an instruction spans at most two. */
+	for (n = 0; n < max;) {
+		uint64_t gpa, at = linear + n;
+		uint32_t pf;
+		unsigned chunk = 0x1000 - (unsigned)(at & 0xFFF);
+		if (chunk > max - n)
+			chunk = max - n;
+		if (vcpu_translate(v, at, 0, &gpa, &pf))
+			break;
+		if (gmem_read(&v->vm->mem, gpa, &buf[n], chunk)) {
+			/* RAM may end inside the chunk: byte by byte to its end. */
+			while (chunk-- && !gmem_read(&v->vm->mem, gpa++, &buf[n], 1))
+				n++;
+			break;
+		}
+		n += chunk;
+	}
+	return n;
+}
+
 int vcpu_translate(struct vcpu *v, uint64_t linear, unsigned access, uint64_t *gpa, uint32_t *pf)
 {
 	struct gva_mode mode = {

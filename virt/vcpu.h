@@ -116,5 +116,9 @@ void vcpu_reset_core_state(struct vcpu *v);
  * GVA_WRITE from guest/gva.h): 0 and the guest-physical address, or
  * nonzero and the #PF error code the guest would get. */
 int vcpu_translate(struct vcpu *v, uint64_t linear, unsigned access, uint64_t *gpa, uint32_t *pf);
+/* Up to max bytes of the instruction at CS:rIP, through the guest's
+ * paging; the number fetched (it stops at the first byte that cannot be
+ * read). */
+unsigned vcpu_fetch_insn(struct vcpu *v, uint8_t *buf, unsigned max);
 
 #endif

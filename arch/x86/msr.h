@@ -5,6 +5,7 @@
 
 #define IA32_TIME_STAMP_COUNTER   0x010
 #define IA32_APIC_BASE            0x01B
+#define IA32_TSC_DEADLINE         0x6E0
 #define IA32_FEATURE_CONTROL      0x03A
 #define IA32_TSC_ADJUST           0x03B
 #define IA32_SPEC_CTRL            0x048

@@ -6,9 +6,21 @@
  *   pio              inb from the unassigned port 0x2e8
  *   ept_first_touch  reading a fresh page (EPT violation or nested page
  *                    fault, frame allocation)
+ * and the emulated platform's costs:
+ *   lapic_read       a local APIC register read (TPR, xAPIC MMIO)
+ *   lapic_write      a local APIC register write (TPR)
+ *   eoi              an EOI write with nothing in service
+ *   ioapic_write     an I/O APIC index register write (MMIO)
+ *   pit_read         inb from PIT channel 0
+ *   irq_latency      TSC-deadline expiry to the interrupt handler's RDTSC,
+ *                    the guest busy (the handler is reached through the
+ *                    guest library's stub: about 40 of those ticks are
+ *                    the guest's own instructions)
+ *   hlt_wakeup       the same, the guest waiting in HLT
  * Each loop is timed against the same loop without the exiting
- * instruction; the best of REPS runs counts.  Output, on one line:
+ * instruction; the best of REPS runs counts.  Output, on two lines:
  *   bench: cpuid=<ticks> vmcall=<ticks> pio=<ticks> ept_first_touch=<ticks>
+ *   bench-platform: lapic_read=<ticks> lapic_write=... hlt_wakeup=<ticks>
  * Exits 0; 1 when not running under Tern (VMCALL raises #UD, vmcall=-1)
  * or RAM is too small for the first-touch figure (mem >= 16M wanted). */
 #include "guest/tests/lib/libguest.h"
@@ -68,6 +80,94 @@ static uint64_t loop_pio_base(uint32_t n)
 {
 	TIMED("1: movw $0x2e8, %%dx\n\tdecl %%esi\n\tjnz 1b",
 	      : "eax", "edx", "memory", "cc");
+}
+
+static int64_t measure(const char *name, loop_fn op, loop_fn base);
+
+static uint64_t loop_base(uint32_t n)
+{
+	TIMED("1: decl %%esi\n\tjnz 1b", : "eax", "memory", "cc");
+}
+
+static uint64_t loop_lapic_read(uint32_t n)
+{
+	TIMED("1: movl 0xfee00080, %%eax\n\tdecl %%esi\n\tjnz 1b", : "eax", "memory", "cc");
+}
+
+static uint64_t loop_lapic_write(uint32_t n)
+{
+	TIMED("1: movl $0, 0xfee00080\n\tdecl %%esi\n\tjnz 1b", : "eax", "memory", "cc");
+}
+
+static uint64_t loop_eoi(uint32_t n)
+{
+	TIMED("1: movl $0, 0xfee000b0\n\tdecl %%esi\n\tjnz 1b", : "eax", "memory", "cc");
+}
+
+static uint64_t loop_ioapic_write(uint32_t n)
+{
+	TIMED("1: movl $1, 0xfec00000\n\tdecl %%esi\n\tjnz 1b", : "eax", "memory", "cc");
+}
+
+static uint64_t loop_pit_read(uint32_t n)
+{
+	TIMED("1: inb $0x40, %%al\n\tdecl %%esi\n\tjnz 1b", : "eax", "memory", "cc");
+}
+
+/* ---- interrupt latency: the LAPIC timer in TSC-deadline mode ---- */
+
+#define APIC_REG(off) (*(volatile uint32_t *)(0xFEE00000u + (off)))
+#define VEC_BENCH 0x40
+#define LATENCY_RUNS 8
+
+static volatile uint64_t irq_tsc;
+
+static void on_bench_irq(unsigned vector)
+{
+	irq_tsc = rdtsc();
+	(void)vector;
+	APIC_REG(0xB0) = 0;   /* EOI */
+}
+
+/* Ticks from a TSC deadline to the handler, busy or halted; the best of
+ * LATENCY_RUNS (the first runs also page in the handler's path). */
+static int64_t latency(bool halt)
+{
+	int64_t best = -1;
+
+	for (int i = 0; i < LATENCY_RUNS; i++) {
+		uint64_t deadline = rdtsc() + 200000;
+		irq_tsc = 0;
+		wrmsr(0x6E0, deadline);
+		sti();
+		while (!irq_tsc)
+			if (halt)
+				__asm__ volatile("hlt" ::: "memory");
+		cli();
+		int64_t d = (int64_t)(irq_tsc - deadline);
+		if (best < 0 || d < best)
+			best = d;
+	}
+	return best;
+}
+
+static void bench_platform(void)
+{
+	int64_t lr = measure("lapic_read", loop_lapic_read, loop_base);
+	int64_t lw = measure("lapic_write", loop_lapic_write, loop_base);
+	int64_t eoi = measure("eoi", loop_eoi, loop_base);
+	int64_t iw = measure("ioapic_write", loop_ioapic_write, loop_base);
+	int64_t pr = measure("pit_read", loop_pit_read, loop_base);
+
+	outb(0x21, 0xFF);                          /* 8259s masked */
+	outb(0xA1, 0xFF);
+	irq_set_handler(VEC_BENCH, on_bench_irq);
+	APIC_REG(0x320) = VEC_BENCH | (2u << 17);  /* LVT timer: TSC-deadline */
+	int64_t busy = latency(false), halted = latency(true);
+	APIC_REG(0x320) = 1u << 16;
+	printf("bench-platform: lapic_read=%lld lapic_write=%lld eoi=%lld ioapic_write=%lld "
+	       "pit_read=%lld irq_latency=%lld hlt_wakeup=%lld\n", (long long)lr, (long long)lw,
+	       (long long)eoi, (long long)iw, (long long)pr, (long long)busy, (long long)halted);
 }
 
 /* Read one byte of each of `pages` pages from `base`, 4 KiB apart. */
@@ -149,5 +249,6 @@ int main(uint32_t magic, const struct mb_info *mbi)
 
 	printf("bench: cpuid=%lld vmcall=%lld pio=%lld ept_first_touch=%lld\n",
 	       (long long)cpuid_t, (long long)vmcall_t, (long long)pio_t, (long long)ept_t);
+	bench_platform();
 	return ret;
 }

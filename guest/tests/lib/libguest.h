@@ -251,10 +251,10 @@ struct exc_frame {
 	uint32_t eip, cs, eflags;
 };
 
-/* Load the IDT of vectors 0-47 (done by guest_init): the exceptions,
- * and 32-47 for interrupts, which go to the handler set for them (an
+/* Load the IDT of all 256 vectors (done by guest_init): the exceptions,
+ * and 32-255 for interrupts, which go to the handler set for them (an
  * interrupt without one is unexpected, as an exception is). */
-#define IDT_VECTORS 48
+#define IDT_VECTORS 256
 void idt_install(void);
 void irq_set_handler(unsigned vector, void (*fn)(unsigned vector));
 /* Where the last interrupt came in (the EIP it will return to). */

@@ -58,12 +58,11 @@ _start:
 	hlt
 	jmp .hang
 
-; Stubs for vectors 0-47 (exceptions, then 16 interrupt vectors for the
-; PICs).  Each pushes an error code (a dummy 0 where the CPU pushes none)
+; Stubs for all 256 vectors (exceptions, then interrupts).  Each pushes an error code (a dummy 0 where the CPU pushes none)
 ; and its vector, then exc_common builds a struct exc_frame (libguest.h)
 ; and calls exc_dispatch(frame).
 %assign i 0
-%rep 48
+%rep 256
 exc_stub_%[i]:
 %if i == 8 || (i >= 10 && i <= 14) || i == 17 || i == 21 || i == 29 || i == 30
 %else
@@ -89,7 +88,7 @@ global exc_stub_table
 align 4
 exc_stub_table:
 %assign i 0
-%rep 48
+%rep 256
 	dd exc_stub_%[i]
 %assign i i + 1
 %endrep

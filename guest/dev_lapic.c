@@ -1,0 +1,144 @@
+/* The guest's APICs on the platform: the local APIC (devices/lapic.c)
+ * with its MMIO page, its MSRs (IA32_APIC_BASE, x2APIC,
+ * IA32_TSC_DEADLINE) and its clock, LAPIC_BUS_KHZ on the host TSC; and
+ * the I/O APIC's MMIO page (devices/ioapic.c). */
+#include "devices/ioapic.h"
+#include "devices/lapic.h"
+#include "arch/x86/msr.h"
+#include "arch/x86/tsc.h"
+#include "guest/dev_lapic.h"
+#include "guest/mmio.h"
+#include "guest/vm.h"
+#include "lib/muldiv.h"
+
+uint64_t vm_lapic_clock(const struct vm *vm, uint64_t tsc)
+{
+	return tsc > vm->clock_base ? muldiv64(tsc - vm->clock_base, LAPIC_BUS_KHZ,
+					       (uint32_t)tsc_khz()) : 0;
+}
+
+uint64_t vm_lapic_tsc(const struct vm *vm, uint64_t clock)
+{
+	return vm->clock_base + muldiv64(clock, (uint32_t)tsc_khz(), LAPIC_BUS_KHZ) + 1;
+}
+
+/* After any register access: an EOI or an unmask may let an interrupt
+ * through, a timer write changes the deadline; the scheduler looks.  An
+ * EOI of a level-triggered vector goes on to the I/O APIC (SDM Vol. 3A
+ * 11.8.5), which may send it again. */
+static void changed(struct vm *vm)
+{
+	if (vm->lapic.eoi_level_vector >= 0) {
+		ioapic_eoi(&vm->ioapic, (uint8_t)vm->lapic.eoi_level_vector);
+		vm->lapic.eoi_level_vector = -1;
+	}
+	vcpu_kick(&vm->vcpu);
+}
+
+/* Both APICs' registers are 32 bits wide: a narrower read sees its bytes
+ * of the register; writes other than aligned dwords are dropped (SDM Vol.
+ * 3A 11.4.1, 82093AA 3.0: such accesses are undefined). */
+static unsigned page_offset(const struct vm *vm, int64_t offset)
+{
+	return (unsigned)((vm->mmio_gpa + (uint64_t)offset) & 0xFFF);
+}
+
+static uint64_t narrow(uint32_t reg, unsigned at, unsigned size)
+{
+	return size >= 4 ? reg : (reg >> (8 * (at & 3))) & ((1u << (8 * size)) - 1);
+}
+
+static uint64_t lapic_mmio_in(void *ctx, int64_t offset, unsigned size)
+{
+	struct vm *vm = ctx;
+	unsigned at = page_offset(vm, offset);
+
+	return narrow(lapic_mmio_read(&vm->lapic, at & ~3u, vm_lapic_clock(vm, rdtsc())), at, size);
+}
+
+static void lapic_mmio_out(void *ctx, int64_t offset, unsigned size, uint64_t value)
+{
+	struct vm *vm = ctx;
+	unsigned at = page_offset(vm, offset);
+
+	if (size == 4 && !(at & 3))
+		lapic_mmio_write(&vm->lapic, at, (uint32_t)value, vm_lapic_clock(vm, rdtsc()));
+	changed(vm);
+}
+
+static uint64_t ioapic_mmio_in(void *ctx, int64_t offset, unsigned size)
+{
+	struct vm *vm = ctx;
+	unsigned at = page_offset(vm, offset);
+
+	return narrow(ioapic_read(&vm->ioapic, at & ~3u), at, size);
+}
+
+static void ioapic_mmio_out(void *ctx, int64_t offset, unsigned size, uint64_t value)
+{
+	struct vm *vm = ctx;
+	unsigned at = page_offset(vm, offset);
+
+	if (size == 4 && !(at & 3))
+		ioapic_write(&vm->ioapic, at, (uint32_t)value);
+	vcpu_kick(&vm->vcpu);   /* an unmasked level interrupt may be on its way */
+}
+
+bool vm_mmio_device(struct vm *vm, uint64_t gpa, struct mmio_access *dev)
+{
+	struct lapic *l = &vm->lapic;
+	uint64_t page = gpa & ~0xFFFull;
+
+	vm->mmio_gpa = gpa;
+	/* Both devices are one 4 KiB page. */
+	dev->room_up = 0x1000 - (gpa & 0xFFF);
+	dev->room_down = (gpa & 0xFFF) + 1;
+	if (lapic_enabled(l) && !lapic_x2apic(l) && page == (l->base & 0xFFFFFF000ull)) {
+		dev->read = lapic_mmio_in, dev->write = lapic_mmio_out, dev->ctx = vm;
+		return true;
+	}
+	if (page == IOAPIC_DEFAULT_BASE) {
+		dev->read = ioapic_mmio_in, dev->write = ioapic_mmio_out, dev->ctx = vm;
+		return true;
+	}
+	return false;
+}
+
+int vm_lapic_rdmsr(struct vm *vm, uint32_t msr, uint64_t *value)
+{
+	struct lapic *l = &vm->lapic;
+
+	if (msr == IA32_APIC_BASE) {
+		*value = l->base;
+		return 0;
+	}
+	if (msr == IA32_TSC_DEADLINE) {
+		*value = vm->tsc_deadline;
+		return 0;
+	}
+	return lapic_msr_read(l, msr, value, vm_lapic_clock(vm, rdtsc()));
+}
+
+int vm_lapic_wrmsr(struct vm *vm, uint32_t msr, uint64_t value, uint64_t tsc_offset)
+{
+	struct lapic *l = &vm->lapic;
+	uint64_t now = vm_lapic_clock(vm, rdtsc());
+	int rc;
+
+	if (msr == IA32_APIC_BASE) {
+		/* The page must stay outside RAM, where its accesses fault
+		 * (guest/memory.c backs everything below mem=). */
+		if ((value & APIC_BASE_ENABLE) && (value & 0xFFFFFF000ull) < vm->mem.ram_size)
+			return -1;
+		rc = lapic_set_base(l, value, now);
+	} else if (msr == IA32_TSC_DEADLINE) {
+		/* Guest TSC = host TSC + offset; 0 disarms. */
+		vm->tsc_deadline = value;
+		lapic_set_deadline(l, value ? vm_lapic_clock(vm, value - tsc_offset) + 1 : 0);
+		rc = 0;
+	} else {
+		rc = lapic_msr_write(l, msr, value, now);
+	}
+	changed(vm);
+	return rc;
+}
