@@ -38,7 +38,7 @@ TEST_DEPS_ksyms     := core/ksyms.c
 # The formatter's tests pass deliberately odd format strings.
 TEST_CFLAGS_format  := -Wno-format -Wno-format-overflow
 TEST_DEPS_guestcfg  := guest/config.c lib/cmdline.c lib/format.c
-TEST_DEPS_multiboot := guest/multiboot.c lib/format.c
+TEST_DEPS_multiboot := guest/multiboot.c guest/layout.c lib/format.c
 TEST_DEPS_devices   := guest/portbus.c guest/dev_uart.c guest/dev_fwcfg.c guest/dev_misc.c guest/platform.c \
 		       guest/dev_pic.c guest/dev_pit.c guest/intr.c guest/dev_lapic.c devices/i8259.c devices/i8254.c \
 		       devices/lapic.c devices/ioapic.c

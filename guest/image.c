@@ -1,4 +1,5 @@
 #include "guest/image.h"
+#include "guest/layout.h"
 #include "guest/multiboot.h"
 #include "lib/format.h"
 
@@ -18,6 +19,13 @@ int image_load(struct guest_memory *mem, const uint8_t *image, size_t size, cons
 	struct guest_writer w = { write_guest, mem };
 	struct multiboot_image mb;
 	uint32_t mbi;
+
+	/* What a BIOS leaves in low memory, for every kind of guest (a
+	 * kernel loaded over it wins: it is written first). */
+	if (guest_write_bda(&w)) {
+		ksnprintf(err, err_size, "out of host memory while writing the BIOS data area");
+		return -1;
+	}
 
 	if (multiboot_find_header(image, size) >= 0) {
 		if (multiboot_load(image, size, mem->ram_size, &w, &mb, err, err_size) ||

@@ -1,4 +1,5 @@
 #include "guest/multiboot.h"
+#include "guest/layout.h"
 #include "lib/format.h"
 
 #include <stdbool.h>
@@ -210,12 +211,12 @@ static void wr64(uint8_t *p, uint64_t v)
 }
 
 /* mmap entry: u32 size (of the rest, 20), u64 base, u64 length, u32 type. */
-static void mmap_entry(uint8_t *p, uint64_t base, uint64_t len)
+static void mmap_entry(uint8_t *p, const struct guest_region *r)
 {
 	wr32(p, 20);
-	wr64(p + 4, base);
-	wr64(p + 12, len);
-	wr32(p + 20, 1);
+	wr64(p + 4, r->base);
+	wr64(p + 12, r->len);
+	wr32(p + 20, r->type);
 }
 
 int multiboot_write_info(const struct multiboot_image *img, uint64_t ram_size,
@@ -237,18 +238,24 @@ int multiboot_write_info(const struct multiboot_image *img, uint64_t ram_size,
 		return ERR("no room for the multiboot information after the kernel");
 
 	uint64_t upper_kib = ram_size > (1u << 20) ? (ram_size - (1u << 20)) >> 10 : 0;
+	struct guest_region map[GUEST_LAYOUT_MAX];
+	unsigned regions = guest_layout(ram_size, map);
+
+	_Static_assert(128 + 24 * GUEST_LAYOUT_MAX <= 480, "the memory map overlaps the loader's name");
 	wr32(page + 0, MBI_FLAG_MEM | MBI_FLAG_CMDLINE | MBI_FLAG_MODS | MBI_FLAG_MMAP | MBI_FLAG_LOADER);
-	wr32(page + 4, 640);
+	wr32(page + 4, guest_base_memory_kib());
 	wr32(page + 8, upper_kib > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)upper_kib);
 	wr32(page + 16, base + 512);                  /* cmdline */
 	wr32(page + 20, 0);                           /* no modules */
-	wr32(page + 44, 2 * 24);                      /* mmap_length */
+	wr32(page + 44, regions * 24);                /* mmap_length */
+	/* The page: the MBI at 0, the map at 128 (up to 6 entries, 144
+	 * bytes), the loader's name at 480, the command line from 512. */
 	wr32(page + 48, base + 128);
-	wr32(page + 64, base + 256);                  /* boot_loader_name */
-	mmap_entry(page + 128, 0, 640 << 10);
-	mmap_entry(page + 152, 1 << 20, ram_size - (1 << 20));
+	wr32(page + 64, base + 480);                  /* boot_loader_name */
+	for (unsigned i = 0; i < regions; i++)
+		mmap_entry(page + 128 + 24 * i, &map[i]);
 	for (size_t i = 0; i < sizeof LOADER_NAME; i++)
-		page[256 + i] = (uint8_t)LOADER_NAME[i];
+		page[480 + i] = (uint8_t)LOADER_NAME[i];
 	for (size_t i = 0; i <= cmd_len; i++)
 		page[512 + i] = (uint8_t)cmdline[i];
 	if (w->write(w->ctx, base, page, sizeof page))

@@ -12,6 +12,7 @@
  */
 #define TEST_MAIN
 #include "tests/test.h"
+#include "guest/layout.h"
 #include "guest/multiboot.h"
 
 #include <stdint.h>
@@ -95,6 +96,11 @@ static void put64(uint8_t *p, uint64_t v)
 {
 	put32(p, (uint32_t)v);
 	put32(p + 4, (uint32_t)(v >> 32));
+}
+
+static uint16_t get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
 }
 
 static uint32_t get32(const uint8_t *p)
@@ -924,23 +930,26 @@ static int mbi_ok(const struct fake_ram *r, uint32_t mbi, uint64_t ram_size, con
 	MUST(flags & (1u << 6));
 	MUST(flags & (1u << 9));
 	MUST(!(flags & (1u << 4)) && !(flags & (1u << 5)));   /* not both symbol kinds */
-	MUST(get32(p + 4) == 640);
+	MUST(get32(p + 4) == 639);                             /* below the EBDA */
 	MUST(get32(p + 8) == (upper > 0xFFFFFFFFu ? 0xFFFFFFFFu : upper));
 	MUST(cstr_at(r, get32(p + 16), cmdline));
 	MUST(get32(p + 20) == 0);                              /* mods_count */
-	MUST(get32(p + 44) == 48);                             /* mmap_length */
+	/* The PC's map (DESIGN.md 4): RAM to the EBDA, the EBDA, the BIOS
+	 * area, RAM from 1 MiB to mem, the I/O APIC and local APIC pages. */
+	static const struct { uint64_t base, len; uint32_t type; } want[] = {
+		{ 0, 0x9FC00, 1 }, { 0x9FC00, 0x400, 2 }, { 0xE0000, 0x20000, 2 },
+		{ 1u << 20, 0, 1 }, { 0xFEC00000, 0x1000, 2 }, { 0xFEE00000, 0x1000, 2 },
+	};
+	MUST(get32(p + 44) == 6 * 24);                         /* mmap_length */
 	uint32_t mm = get32(p + 48);
-	MUST(mm >= mbi && mm + 48 <= mbi + 4096);
+	MUST(mm >= mbi && mm + 6 * 24 <= mbi + 4096);
 	const uint8_t *e = r->buf + mm;
-	MUST(get32(e) == 20);
-	MUST(get64(e + 4) == 0);
-	MUST(get64(e + 12) == 640u << 10);
-	MUST(get32(e + 20) == 1);
-	e += 4 + get32(e);
-	MUST(get32(e) == 20);
-	MUST(get64(e + 4) == 1u << 20);
-	MUST(get64(e + 12) == ram_size - (1u << 20));
-	MUST(get32(e + 20) == 1);
+	for (unsigned i = 0; i < 6; i++, e += 4 + get32(e)) {
+		MUST(get32(e) == 20);
+		MUST(get64(e + 4) == want[i].base);
+		MUST(get64(e + 12) == (want[i].len ? want[i].len : ram_size - (1u << 20)));
+		MUST(get32(e + 20) == want[i].type);
+	}
 	MUST(cstr_at(r, get32(p + 64), "Tern"));
 #undef MUST
 	return 1;
@@ -1270,4 +1279,22 @@ static void fuzz_child(void)
 TEST(mb_fuzz_corrupt_and_truncate)
 {
 	CHECK(in_child(fuzz_child) == 0);
+}
+
+/* The BIOS data area as a PC BIOS leaves it (guest/layout.c): COM1 at
+ * 3F8h, one serial port in the equipment word, the EBDA's segment, base
+ * memory below it, and the EBDA's size word. */
+TEST(bda_as_a_bios_leaves_it)
+{
+	struct fake_ram r;
+	struct guest_writer w;
+
+	ram_init(&r, &w, 2ull << 20);
+	CHECK(guest_write_bda(&w) == 0);
+	CHECK(get16(r.buf + 0x400) == 0x3F8 && get16(r.buf + 0x402) == 0);
+	CHECK(get16(r.buf + 0x40E) == 0x9FC0);
+	CHECK(((get16(r.buf + 0x410) >> 9) & 7) == 1);
+	CHECK(get16(r.buf + 0x413) == 639);
+	CHECK(get16(r.buf + 0x9FC00) == 1);
+	ram_free(&r);
 }

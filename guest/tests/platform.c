@@ -25,6 +25,15 @@ static void check_boot_state(uint32_t magic)
 		      efer_hi, efer_lo);
 }
 
+/* A word of the BIOS data area at 400h + off (through asm: the compiler
+ * takes so low a constant address for a null-pointer offset). */
+static uint16_t bda_word(uint32_t off)
+{
+	uint16_t v;
+	__asm__ volatile("movw (%1), %0" : "=r"(v) : "r"(0x400 + off) : "memory");
+	return v;
+}
+
 static void check_mbi(const struct mb_info *mbi, uint64_t fw_mem)
 {
 	uint32_t want = MB_INFO_MEMORY | MB_INFO_CMDLINE | MB_INFO_MMAP | MB_INFO_LOADER_NAME;
@@ -59,6 +68,10 @@ static void check_mbi(const struct mb_info *mbi, uint64_t fw_mem)
 			hole = true;
 	}
 	check(n > 0, "mmap has %u entries (%u bytes)", n, mbi->mmap_length);
+	/* The BIOS data area, as a BIOS leaves it (DESIGN.md 4). */
+	uint16_t com1 = bda_word(0x00), ebda = bda_word(0x0E), base_kib = bda_word(0x13);
+	check(com1 == 0x3F8 && ebda == 0x9FC0 && base_kib == mbi->mem_lower,
+	      "BDA: COM1 0x%x, EBDA segment 0x%x, base memory %u KiB", com1, ebda, base_kib);
 	check(low, "mmap: [0, 640K) available");
 	check(high, "mmap: [1M, mem) available");
 	check(!beyond, "mmap: nothing available at or beyond mem");
