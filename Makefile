@@ -40,7 +40,8 @@ TEST_CFLAGS_format  := -Wno-format -Wno-format-overflow
 TEST_DEPS_guestcfg  := guest/config.c lib/cmdline.c lib/format.c
 TEST_DEPS_multiboot := guest/multiboot.c guest/layout.c lib/format.c
 TEST_DEPS_devices   := guest/portbus.c guest/dev_uart.c guest/dev_fwcfg.c guest/dev_misc.c guest/platform.c \
-		       guest/dev_pic.c guest/dev_pit.c guest/intr.c guest/dev_lapic.c devices/i8259.c devices/i8254.c \
+		       guest/dev_pic.c guest/dev_pit.c guest/intr.c guest/dev_lapic.c guest/dev_kbc.c guest/dev_rtc.c \
+		       devices/i8259.c devices/i8254.c devices/i8042.c devices/rtc.c \
 		       devices/lapic.c devices/ioapic.c
 TEST_DEPS_gva       := guest/gva.c
 TEST_DEPS_vmxcaps   := vmx/caps_adjust.c
@@ -55,6 +56,8 @@ TEST_DEPS_i8254     := devices/i8254.c
 TEST_DEPS_mmio_insn := virt/mmio_insn.c
 TEST_DEPS_lapic     := devices/lapic.c
 TEST_DEPS_ioapic    := devices/ioapic.c
+TEST_DEPS_i8042     := devices/i8042.c
+TEST_DEPS_rtc       := devices/rtc.c
 TESTS   := $(patsubst tests/test_%.c,%,$(wildcard tests/test_*.c))
 TEST_BINS := $(addprefix $(BUILD)/tests/test_,$(TESTS))
 

@@ -18,7 +18,12 @@ extern const struct port_device dev_uart_com1;
 extern const struct port_device dev_debug_exit;
 extern const struct port_device dev_fw_cfg;
 extern const struct port_device dev_reset_cf9;
-extern const struct port_device dev_reset_kbc;
+extern const struct port_device dev_kbc_data;      /* guest/dev_kbc.c */
+extern const struct port_device dev_kbc_command;
+extern const struct port_device dev_rtc;           /* guest/dev_rtc.c */
+extern const struct port_device dev_crtc;          /* guest/dev_misc.c */
+extern const struct port_device dev_crtc_mono;
+extern const struct port_device dev_vga_status;
 extern const struct port_device dev_reset_port92;
 extern const struct port_device dev_pic_master;    /* guest/dev_pic.c */
 extern const struct port_device dev_pic_slave;

@@ -7,6 +7,7 @@
 #include "guest/intr.h"
 #include "arch/x86/tsc.h"
 #include "devices/i8254.h"
+#include "devices/i8042.h"
 #include "devices/i8259.h"
 #include "devices/ioapic.h"
 #include "devices/lapic.h"
@@ -26,13 +27,15 @@ static void ioapic_deliver(void *ctx, uint8_t vector, uint8_t dest, bool logical
 	}
 }
 
-void vm_intr_reset(struct vm *vm)
+void vm_intr_reset(struct vm *vm, uint64_t host_time)
 {
 	vm->clock_base = rdtsc();
 	i8259_reset(&vm->pic);
 	i8254_reset(&vm->pit, 0);
 	lapic_reset(&vm->lapic, 0, 0);
 	ioapic_reset(&vm->ioapic);
+	i8042_reset(&vm->kbc);
+	rtc_reset(&vm->rtc, host_time, vm->mem.ram_size);
 	vm->ioapic.deliver = ioapic_deliver;
 	vm->ioapic.ctx = vm;
 }
@@ -77,11 +80,24 @@ static uint64_t tsc_of_pit_clock(const struct vm *vm, uint64_t clock)
 	return vm->clock_base + muldiv64(clock * 1000, (uint32_t)tsc_khz(), I8254_HZ) + 1;
 }
 
+/* The RTC's next interrupt, after raising IRQ8 for one that is due. */
+static uint64_t rtc_timer(struct vm *vm, uint64_t now)
+{
+	uint64_t clock = vm_rtc_clock(vm, now), next;
+
+	vm_set_irq(vm, 8, rtc_update(&vm->rtc, clock));
+	next = rtc_next_event(&vm->rtc, clock);
+	return next == RTC_NEVER ? TIMER_NONE : vm_rtc_tsc(vm, next);
+}
+
 uint64_t vm_timers_run(struct vm *vm, uint64_t now)
 {
-	uint64_t next, apic = lapic_timer_run(&vm->lapic, vm_lapic_clock(vm, now));
-	uint64_t apic_tsc = apic == LAPIC_NEVER ? TIMER_NONE : vm_lapic_tsc(vm, apic);
+	uint64_t apic = lapic_timer_run(&vm->lapic, vm_lapic_clock(vm, now));
+	uint64_t first = apic == LAPIC_NEVER ? TIMER_NONE : vm_lapic_tsc(vm, apic);
+	uint64_t rtc = rtc_timer(vm, now), pit;
 
+	if (rtc < first)
+		first = rtc;
 	/* IRQ0 is edge-triggered: one pulse, however many periods passed
 	 * since the guest last ran (the PC loses ticks the same way when
 	 * interrupts stay off too long). */
@@ -93,10 +109,10 @@ uint64_t vm_timers_run(struct vm *vm, uint64_t now)
 	 * shows in the 8259's IRR, and every look at the 8259 brings IRR up
 	 * to date first (dev_pic.c).  So a guest halted with the timer
 	 * masked has nothing to wake it. */
-	next = i8254_irq0_next(&vm->pit);
-	if (next == I8254_NEVER || ((i8259_masked(&vm->pic, 0) || !lapic_extint(&vm->lapic)) &&
-				    ioapic_masked(&vm->ioapic, 2)))
-		return apic_tsc;
-	next = tsc_of_pit_clock(vm, next);
-	return next < apic_tsc ? next : apic_tsc;
+	pit = i8254_irq0_next(&vm->pit);
+	if (pit == I8254_NEVER || ((i8259_masked(&vm->pic, 0) || !lapic_extint(&vm->lapic)) &&
+				   ioapic_masked(&vm->ioapic, 2)))
+		return first;
+	pit = tsc_of_pit_clock(vm, pit);
+	return pit < first ? pit : first;
 }

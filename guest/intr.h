@@ -13,8 +13,9 @@ struct vm;
 
 #define TIMER_NONE UINT64_MAX
 
-/* Start the platform's clock and devices at power-on. */
-void vm_intr_reset(struct vm *vm);
+/* Start the platform's clock and devices at power-on; host_time: the
+ * time of day, seconds since 2000-01-01, for the guest's RTC. */
+void vm_intr_reset(struct vm *vm, uint64_t host_time);
 /* Is an interrupt waiting for the CPU (INTR asserted)? */
 bool vm_intr_pending(const struct vm *vm);
 /* Acknowledge it: its vector. */
@@ -25,6 +26,9 @@ void vm_set_irq(struct vm *vm, unsigned irq, int level);
 /* Fire every device timer due at host TSC `now`; the TSC of the next
  * one, or TIMER_NONE. */
 uint64_t vm_timers_run(struct vm *vm, uint64_t now);
+/* The RTC's clock (RTC_HZ) at host TSC `tsc` and back (guest/dev_rtc.c). */
+uint64_t vm_rtc_clock(const struct vm *vm, uint64_t tsc);
+uint64_t vm_rtc_tsc(const struct vm *vm, uint64_t clock);
 /* The 8254's clock (I8254_HZ) at host TSC `now`. */
 uint64_t vm_pit_clock(const struct vm *vm, uint64_t now);
 

@@ -1,6 +1,7 @@
 /* A guest's life: create from a module, report its end, give back all
  * it used. */
 #include "guest/vm.h"
+#include "arch/x86/cmos_clock.h"
 #include "arch/x86/msr.h"
 #include "core/log.h"
 #include "guest/config.h"
@@ -110,7 +111,7 @@ int vm_create(struct vm *vm, unsigned index, unsigned module, const uint8_t *ima
 			  (unsigned long long)(gmem_uncommitted() >> 20));
 		return -1;
 	}
-	vm_intr_reset(vm);
+	vm_intr_reset(vm, host_time_of_day());
 	if (platform_attach_devices(vm)) {
 		ksnprintf(err, err_size, "could not attach its devices");
 		return -1;

@@ -11,9 +11,11 @@
 #include <stdint.h>
 
 #include "devices/i8254.h"
+#include "devices/i8042.h"
 #include "devices/i8259.h"
 #include "devices/ioapic.h"
 #include "devices/lapic.h"
+#include "devices/rtc.h"
 #include "guest/config.h"
 #include "guest/memory.h"
 #include "guest/portbus.h"
@@ -57,6 +59,9 @@ struct vm {
 	struct i8254 pit;
 	struct lapic lapic;            /* the vCPU's local APIC */
 	struct ioapic ioapic;
+	struct i8042 kbc;
+	struct rtc rtc;
+	uint8_t crtc_index, crtc[0x19], crtc_status;
 	uint64_t tsc_deadline;         /* IA32_TSC_DEADLINE as written (guest TSC) */
 	uint64_t mmio_gpa;             /* the MMIO access being emulated (guest/dev_lapic.c) */
 	uint64_t clock_base;       /* host TSC at power-on: the platform's time 0 */

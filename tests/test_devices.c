@@ -100,9 +100,10 @@ static int nothing_happened(void)
 }
 
 #define COM1 UART_COM1_BASE
-/* guest/platform.c: COM1, exit port, fw_cfg, three reset ports, the two
- * 8259s, the ELCR, the 8254 and port 61h. */
-#define PLATFORM_DEVICES 11
+/* guest/platform.c: COM1, exit port, fw_cfg, reset ports CF9h and 92h,
+ * the 8042's two ports, the two 8259s, the ELCR, the 8254, port 61h, and
+ * the CRT controller's (colour, mono, input status) and the RTC. */
+#define PLATFORM_DEVICES 16
 
 /* ---- port bus ------------------------------------------------------- */
 
@@ -116,7 +117,7 @@ TEST(bus_platform_attaches)
 TEST(bus_unassigned_ports_read_all_ones)
 {
 	static const uint16_t ports[] = {
-		0x0000, 0x0080, 0x00F3, 0x00F5, 0x0060, 0x0091, 0x0093, 0x03F7,
+		0x0000, 0x0080, 0x00F3, 0x00F5, 0x0062, 0x0091, 0x0093, 0x03F7,
 		0x0400, 0x050F, 0x0512, 0x0CF8, 0x0CFA, 0x0CFC, 0xFFFF,
 	};
 
@@ -582,4 +583,23 @@ TEST(reset_port92)
 	CHECK(setup() == 0);
 	outb(0x92, 0x03);
 	CHECK(one_stop_naming("0x92"));
+}
+
+/* The CRT controller keeps its registers (the text cursor a kernel moves
+ * reads back), an outw sets index and data at once, and input status 1
+ * toggles its retrace bits so a wait for retrace ends. */
+TEST(crtc_registers_and_retrace)
+{
+	CHECK(setup() == 0);
+	outb(0x3D4, 0x0E);
+	outb(0x3D5, 0x07);
+	out(0x3D4, 2, 0xD00F);                  /* index 0Fh, data D0h */
+	outb(0x3D4, 0x0E);
+	CHECK(in(0x3D5, 1) == 0x07);
+	outb(0x3D4, 0x0F);
+	CHECK(in(0x3D5, 1) == 0xD0);
+	CHECK(in(0x3D4, 1) == 0x0F);
+	uint32_t a = in(0x3DA, 1), b = in(0x3DA, 1);
+	CHECK((a & 0x08) != (b & 0x08));
+	CHECK(nothing_happened());
 }

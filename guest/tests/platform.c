@@ -161,6 +161,42 @@ static void check_ports(void)
 	      "unassigned port ignores writes (inb 0x2e8 = 0x%02x, inl 0x300 = 0x%08x)", b, l);
 }
 
+/* A byte from the 8042's output buffer, waiting (bounded) for OBF. */
+static int kbc_byte(void)
+{
+	for (int i = 0; i < 1000; i++)
+		if (inb(0x64) & 1)
+			return inb(0x60);
+	return -1;
+}
+
+/* The 8042 as a probing driver sees it, and the CRT controller's cursor
+ * registers, which a kernel writing the text screen moves. */
+static void check_kbc_and_crtc(void)
+{
+	outb(0x64, 0xAA);
+	int st = kbc_byte();
+	check(st == 0x55 && (inb(0x64) & 0x04), "8042 self-test 0x%02x, system flag set", st);
+	outb(0x64, 0x20);
+	int cb = kbc_byte();
+	check(cb >= 0 && (cb & 0x01), "8042 command byte 0x%02x: keyboard interrupt on", cb);
+	outb(0x64, 0xAD);                            /* keyboard off while we talk: no IRQ1 */
+	outb(0x60, 0xFF);                            /* keyboard reset */
+	int ack = kbc_byte(), bat = kbc_byte();
+	check(ack == 0xFA && bat == 0xAA, "keyboard reset: 0x%02x 0x%02x (ACK, self-test passed)",
+	      ack, bat);
+	outb(0x64, 0xAE);
+	outb(0x3D4, 0x0E);
+	outb(0x3D5, 0x01);
+	outb(0x3D4, 0x0F);
+	outb(0x3D5, 0x23);
+	outb(0x3D4, 0x0E);
+	uint8_t hi = inb(0x3D5);
+	outb(0x3D4, 0x0F);
+	check(hi == 0x01 && inb(0x3D5) == 0x23, "CRT controller cursor 0x%02x%02x reads back", hi,
+	      inb(0x3D5));
+}
+
 static void check_msrs(void)
 {
 	uint32_t lo, hi;
@@ -221,6 +257,7 @@ int main(uint32_t magic, const struct mb_info *mbi)
 	check_cpuid();
 	check_ram(mbi, mbi_mem_bytes(mbi));
 	check_ports();
+	check_kbc_and_crtc();
 	check_msrs();
 	check_hypercalls();
 	check(cmdline_has_word(mbi_cmdline(mbi), "check=platform-cmdline"),

@@ -7,6 +7,9 @@
  *  - then calibrates the TSC with PIT channel 2 and port 61h, as Linux
  *    and many small kernels do (mode 0, poll OUT2 in bit 5), and checks
  *    that the ticks came at that rate;
+ *  - runs the RTC's periodic interrupt (IRQ8, through the slave 8259) at
+ *    1024 Hz for 32 ticks against the calibrated TSC, reading register C
+ *    in the handler as a driver must, and reads the time of day;
  *  - checks the PIC's registers (IRR while masked, ISR in the handler),
  *    that a masked IRQ0 is held and delivered on unmasking, that one
  *    raised while interrupts are off arrives just after STI, and the
@@ -46,6 +49,64 @@ static uint32_t sti_hlt_at(void)
 	uint32_t after;
 	__asm__ volatile("movl $1f, %0\n\tsti\n\thlt\n1:" : "=r"(after) : : "memory");
 	return after;
+}
+
+static volatile unsigned rtc_ticks;
+
+static uint8_t cmos_read(uint8_t reg)
+{
+	outb(0x70, reg);
+	return inb(0x71);
+}
+
+static void cmos_write(uint8_t reg, uint8_t v)
+{
+	outb(0x70, reg);
+	outb(0x71, v);
+}
+
+/* IRQ8: register C must be read, or the RTC never interrupts again. */
+static void on_irq8(unsigned vector)
+{
+	(void)vector;
+	if (cmos_read(0x0C) & 0x40)
+		rtc_ticks++;
+	outb(PIC2_CMD, 0x20);            /* EOI to the slave, then the master */
+	outb(PIC1_CMD, 0x20);
+}
+
+/* 1024 Hz periodic interrupt (rate 6) for `want` ticks: the slave 8259,
+ * the cascade, register C; the time they took against the TSC. */
+static void rtc_checks(uint64_t per_10ms)
+{
+	unsigned want = 32, halts = 0;
+
+	uint8_t sec = cmos_read(0x00), min = cmos_read(0x02), hour = cmos_read(0x04);
+	uint8_t day = cmos_read(0x07), mon = cmos_read(0x08), year = cmos_read(0x09);
+	printf("RTC: 20%02x-%02x-%02x %02x:%02x:%02x\n", year, mon, day, hour, min, sec);
+	check(mon >= 1 && mon <= 0x12 && day >= 1 && day <= 0x31 && (cmos_read(0x0D) & 0x80),
+	      "RTC date in BCD, register D valid");
+	irq_set_handler(0x28, on_irq8);
+	outb(PIC2_DATA, 0xFE);                    /* slave: IRQ8 */
+	outb(PIC1_DATA, 0xFB);                    /* master: the cascade only */
+	cmos_read(0x0C);
+	cmos_write(0x0A, 0x26);                   /* 32.768 kHz, rate 6: 1024 Hz */
+	cmos_write(0x0B, cmos_read(0x0B) | 0x40); /* PIE */
+	sti();
+	uint64_t t0 = rdtsc();
+	while (rtc_ticks < want && halts < 4 * want) {
+		sti_hlt();
+		halts++;
+	}
+	uint64_t elapsed = rdtsc() - t0;
+	cli();
+	cmos_write(0x0B, cmos_read(0x0B) & ~0x40);
+	outb(PIC2_DATA, 0xFF);
+	outb(PIC1_DATA, 0xFF);
+	uint64_t expect = per_10ms * 100 * want / 1024;
+	check(rtc_ticks >= want && elapsed > expect - expect / 5 && elapsed < expect + expect / 5,
+	      "RTC periodic IRQ8: %u ticks in %llu TSC ticks, %llu expected (within 20%%)",
+	      rtc_ticks, (unsigned long long)elapsed, (unsigned long long)expect);
 }
 
 static void pic_init(void)
@@ -174,6 +235,7 @@ int main(uint32_t magic, const struct mb_info *mbi)
 	check(ticks - before >= 1, "the waiting tick arrived right after STI (%u)", ticks - before);
 	cli();
 	outb(PIC1_DATA, 0xFF);
-	printf("ticks: %u\n", ticks);
+	rtc_checks(per_period);
+	printf("ticks: %u, RTC ticks: %u\n", ticks, rtc_ticks);
 	return check_summary("ticker");
 }
