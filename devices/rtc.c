@@ -179,14 +179,26 @@ uint64_t rtc_next_event(const struct rtc *r, uint64_t now)
 
 /* ---- registers ---- */
 
+/* Registers that show the time: seconds, minutes, hours, weekday, date,
+ * month, year, century (the alarm's 1, 3, 5 are plain registers). */
+static bool is_time_field(uint8_t i)
+{
+	return (i <= 9 && i != 1 && i != 3 && i != 5) || i == CENTURY;
+}
+
+static uint8_t *time_field(struct rtc *r, uint8_t i)
+{
+	return i == CENTURY ? &r->cmos[CENTURY] : &r->fields[i];
+}
+
 static uint8_t read_register(struct rtc *r, uint8_t i, uint64_t now)
 {
 	uint8_t v;
 
-	if (i <= 9 && i != 1 && i != 3 && i != 5) {
+	if (is_time_field(i)) {
 		if (!(r->b & B_SET))
 			fill_fields(r, now_seconds(r, now));
-		return r->fields[i];
+		return *time_field(r, i);
 	}
 	switch (i) {
 	case 1: case 3: case 5:
@@ -205,10 +217,6 @@ static uint8_t read_register(struct rtc *r, uint8_t i, uint64_t now)
 		return v;
 	case 0x0D:
 		return 0x80;   /* valid RAM and time */
-	case CENTURY:
-		if (!(r->b & B_SET))
-			fill_fields(r, now_seconds(r, now));
-		return r->cmos[CENTURY];
 	default:
 		return r->cmos[i];
 	}
@@ -216,10 +224,11 @@ static uint8_t read_register(struct rtc *r, uint8_t i, uint64_t now)
 
 static void write_register(struct rtc *r, uint8_t i, uint8_t v, uint64_t now)
 {
-	if (i <= 9 && i != 1 && i != 3 && i != 5) {
+	if (is_time_field(i)) {
+		/* Outside SET a write moves the clock at once. */
 		if (!(r->b & B_SET))
 			fill_fields(r, now_seconds(r, now));
-		r->fields[i] = v;
+		*time_field(r, i) = v;
 		if (!(r->b & B_SET))
 			set_from_fields(r, now);
 		return;
@@ -244,13 +253,6 @@ static void write_register(struct rtc *r, uint8_t i, uint8_t v, uint64_t now)
 		break;
 	case 0x0C: case 0x0D:
 		break;   /* read-only */
-	case CENTURY:
-		if (!(r->b & B_SET))
-			fill_fields(r, now_seconds(r, now));
-		r->cmos[CENTURY] = v;
-		if (!(r->b & B_SET))
-			set_from_fields(r, now);
-		break;
 	default:
 		r->cmos[i] = v;
 		break;
