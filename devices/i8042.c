@@ -7,6 +7,7 @@
 #define ST_SYSTEM   0x04
 #define ST_COMMAND  0x08
 #define ST_UNLOCKED 0x10
+#define ST_AUX_OBF  0x20
 #define CB_KBD_IRQ  0x01
 #define CB_SYSTEM   0x04
 #define CB_KBD_OFF  0x10
@@ -15,6 +16,9 @@
 #define OUT_RESET   0x01   /* the CPU's reset line, high = running */
 #define OUT_A20     0x02
 #define ACK         0xFA
+#define CTRL        I8042_FROM_CONTROLLER
+#define KBD         I8042_FROM_KEYBOARD
+#define AUX         I8042_FROM_AUX
 
 void i8042_reset(struct i8042 *k)
 {
@@ -24,7 +28,7 @@ void i8042_reset(struct i8042 *k)
 	};
 }
 
-static void push(struct i8042 *k, uint8_t byte, bool kbd)
+static void push(struct i8042 *k, uint8_t byte, uint8_t source)
 {
 	unsigned at;
 
@@ -32,7 +36,7 @@ static void push(struct i8042 *k, uint8_t byte, bool kbd)
 		return;   /* full: the controller drops it, as a real one would overrun */
 	at = (k->head + k->len++) % I8042_QUEUE;
 	k->queue[at] = byte;
-	k->from_kbd[at] = kbd;
+	k->source[at] = source;
 }
 
 static void set_out_port(struct i8042 *k, uint8_t value, uint8_t command)
@@ -57,40 +61,48 @@ static void command(struct i8042 *k, uint8_t c)
 		return;
 	}
 	switch (c) {
-	case 0x20: push(k, k->cmd_byte, false); break;           /* read command byte */
+	case 0x20: push(k, k->cmd_byte, CTRL); break;   /* read command byte */
 	case 0x60: case 0xD1: case 0xD2: case 0xD3: case 0xD4:
 		k->expect = c;                                   /* a data byte follows */
 		break;
 	case 0xA7: k->cmd_byte |= CB_AUX_OFF; break;
 	case 0xA8: k->cmd_byte &= (uint8_t)~CB_AUX_OFF; break;
-	case 0xA9: push(k, 0x00, false); break;                  /* aux interface test: ok */
-	case 0xAA: push(k, 0x55, false); k->cmd_byte |= CB_SYSTEM; break;   /* self-test passed */
-	case 0xAB: push(k, 0x00, false); break;                  /* keyboard interface test: ok */
+	case 0xA9: push(k, 0x00, CTRL); break;                  /* aux interface test: ok */
+	case 0xAA: push(k, 0x55, CTRL); k->cmd_byte |= CB_SYSTEM; break;   /* self-test passed */
+	case 0xAB: push(k, 0x00, CTRL); break;                  /* keyboard interface test: ok */
 	case 0xAD: k->cmd_byte |= CB_KBD_OFF; break;
 	case 0xAE: k->cmd_byte &= (uint8_t)~CB_KBD_OFF; break;
-	case 0xC0: push(k, 0x00, false); break;                  /* input port */
-	case 0xD0: push(k, k->out_port, false); break;           /* read output port */
+	case 0xC0: push(k, 0x00, CTRL); break;                  /* input port */
+	case 0xD0: push(k, k->out_port, CTRL); break;           /* read output port */
 	case 0xDD: k->out_port &= (uint8_t)~OUT_A20; break;
 	case 0xDF: k->out_port |= OUT_A20; break;
 	default: break;                                          /* ignored */
 	}
 }
 
+/* With translation on (command byte bit 6) the controller turns the
+ * keyboard's set-2 codes into set 1: 83h (MF2 ID) reads 41h, and so does
+ * set number 2 (QEMU's pckbd does the same). */
+static uint8_t translated(const struct i8042 *k, uint8_t set2)
+{
+	return (k->cmd_byte & CB_XLATE) && (set2 == 0x83 || set2 == 0x02) ? 0x41 : set2;
+}
+
 /* A byte sent to the keyboard (written to 60h with nothing expected). */
 static void keyboard(struct i8042 *k, uint8_t c)
 {
 	if (k->kbd_expect) {   /* the parameter of ED (LEDs), F0 (scan-code set), F3 (rate) */
-		push(k, ACK, true);
+		push(k, ACK, KBD);
 		if (k->kbd_expect == 0xF0 && c == 0)
-			push(k, 0x02, true);   /* "which set?": set 2 */
+			push(k, translated(k, 0x02), KBD);   /* "which set?": set 2 */
 		k->kbd_expect = 0;
 		return;
 	}
-	push(k, ACK, true);
+	push(k, ACK, KBD);
 	switch (c) {
 	case 0xED: case 0xF0: case 0xF3: k->kbd_expect = c; break;
-	case 0xF2: push(k, 0xAB, true); push(k, 0x83, true); break;   /* MF2 keyboard */
-	case 0xFF: push(k, 0xAA, true); break;                       /* reset: self-test passed */
+	case 0xF2: push(k, 0xAB, KBD); push(k, translated(k, 0x83), KBD); break;   /* MF2 ID */
+	case 0xFF: push(k, 0xAA, KBD); break;                       /* reset: self-test passed */
 	default: break;                                              /* F4, F5, F6 ...: ACK */
 	}
 }
@@ -110,8 +122,8 @@ void i8042_write(struct i8042 *k, uint16_t port, uint8_t value)
 	switch (expect) {
 	case 0x60: k->cmd_byte = value; break;
 	case 0xD1: set_out_port(k, value, 0xD1); break;
-	case 0xD2: push(k, value, true); break;      /* as if from the keyboard */
-	case 0xD3: push(k, value, false); break;     /* as if from the aux port */
+	case 0xD2: push(k, value, KBD); break;      /* as if from the keyboard */
+	case 0xD3: push(k, value, AUX); break;     /* as if from the aux port */
 	case 0xD4: break;                            /* to the mouse: there is none */
 	default: keyboard(k, value); break;
 	}
@@ -121,6 +133,7 @@ uint8_t i8042_read(struct i8042 *k, uint16_t port)
 {
 	if (port == I8042_STATUS)
 		return (uint8_t)((k->len ? ST_OBF : 0) | (k->cmd_byte & CB_SYSTEM ? ST_SYSTEM : 0) |
+				 (k->len && k->source[k->head] == AUX ? ST_AUX_OBF : 0) |
 				 (k->last_was_command ? ST_COMMAND : 0) | ST_UNLOCKED);
 	if (port != I8042_DATA)
 		return 0xFF;
@@ -134,5 +147,5 @@ uint8_t i8042_read(struct i8042 *k, uint16_t port)
 
 bool i8042_irq1(const struct i8042 *k)
 {
-	return k->len && k->from_kbd[k->head] && (k->cmd_byte & CB_KBD_IRQ);
+	return k->len && k->source[k->head] == KBD && (k->cmd_byte & CB_KBD_IRQ);
 }

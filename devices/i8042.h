@@ -19,6 +19,9 @@
 #define I8042_STATUS 0x64    /* read: status; write: command */
 
 #define I8042_QUEUE 8
+#define I8042_FROM_CONTROLLER 0
+#define I8042_FROM_KEYBOARD   1
+#define I8042_FROM_AUX        2
 
 struct i8042 {
 	uint8_t cmd_byte;        /* bit 0 keyboard IRQ, bit 1 aux IRQ, bit 2 system flag,
@@ -28,7 +31,7 @@ struct i8042 {
 	uint8_t kbd_expect;      /* a keyboard command waiting for its parameter, or 0 */
 	bool last_was_command;   /* status bit 3 */
 	uint8_t queue[I8042_QUEUE];
-	bool from_kbd[I8042_QUEUE];
+	uint8_t source[I8042_QUEUE];   /* I8042_FROM_*: who put the byte there */
 	unsigned head, len;
 	bool reset_requested;
 	uint8_t reset_command;   /* the command that pulsed the reset line */

@@ -82,6 +82,14 @@ static unsigned decode_hour(const struct rtc *r, uint8_t v)
 
 /* ---- the time ---- */
 
+/* The time stands still while SET is on or the divider is not running
+ * (Linux stops the divider while it sets the clock): the fields then
+ * show what was last written or read. */
+static bool frozen(const struct rtc *r)
+{
+	return (r->b & B_SET) || (r->a & 0x70) != A_DV_RUN;
+}
+
 static uint64_t now_seconds(const struct rtc *r, uint64_t now)
 {
 	int64_t s = (int64_t)(r->boot_seconds + now / RTC_HZ) + r->offset;
@@ -150,10 +158,14 @@ bool rtc_update(struct rtc *r, uint64_t now)
 	if (now > r->checked) {
 		if (period && now / period > r->checked / period)
 			r->c |= C_PF;
-		if (!(r->b & B_SET) && now / RTC_HZ > r->checked / RTC_HZ) {
+		if (!frozen(r) && now / RTC_HZ > r->checked / RTC_HZ) {
+			/* Every second crossed is an update that may match the
+			 * alarm; a day covers every time of day. */
+			uint64_t to = now_seconds(r, now), crossed = now / RTC_HZ - r->checked / RTC_HZ;
 			r->c |= C_UF;
-			if (alarm_matches(r, now_seconds(r, now)))
-				r->c |= C_AF;
+			for (uint64_t k = 0; k < crossed && k < 86400; k++)
+				if (alarm_matches(r, to - k))
+					r->c |= C_AF;
 		}
 		r->checked = now;
 	}
@@ -169,7 +181,7 @@ uint64_t rtc_next_event(const struct rtc *r, uint64_t now)
 
 	if ((r->b & B_PIE) && period)
 		next = (now / period + 1) * period;
-	if ((r->b & (B_UIE | B_AIE)) && !(r->b & B_SET)) {
+	if ((r->b & (B_UIE | B_AIE)) && !frozen(r)) {
 		uint64_t second = (now / RTC_HZ + 1) * RTC_HZ;
 		if (second < next)
 			next = second;
@@ -196,7 +208,7 @@ static uint8_t read_register(struct rtc *r, uint8_t i, uint64_t now)
 	uint8_t v;
 
 	if (is_time_field(i)) {
-		if (!(r->b & B_SET))
+		if (!frozen(r))
 			fill_fields(r, now_seconds(r, now));
 		return *time_field(r, i);
 	}
@@ -205,7 +217,7 @@ static uint8_t read_register(struct rtc *r, uint8_t i, uint64_t now)
 		return r->alarm[i / 2];
 	case 0x0A:
 		v = r->a & 0x7F;
-		if ((r->a & 0x70) == A_DV_RUN && !(r->b & B_SET) && now % RTC_HZ >= RTC_HZ - UIP_TICKS)
+		if (!frozen(r) && now % RTC_HZ >= RTC_HZ - UIP_TICKS)
 			v |= A_UIP;
 		return v;
 	case 0x0B:
@@ -225,11 +237,11 @@ static uint8_t read_register(struct rtc *r, uint8_t i, uint64_t now)
 static void write_register(struct rtc *r, uint8_t i, uint8_t v, uint64_t now)
 {
 	if (is_time_field(i)) {
-		/* Outside SET a write moves the clock at once. */
-		if (!(r->b & B_SET))
+		/* While the time runs a write moves the clock at once. */
+		if (!frozen(r))
 			fill_fields(r, now_seconds(r, now));
 		*time_field(r, i) = v;
-		if (!(r->b & B_SET))
+		if (!frozen(r))
 			set_from_fields(r, now);
 		return;
 	}
@@ -237,17 +249,26 @@ static void write_register(struct rtc *r, uint8_t i, uint8_t v, uint64_t now)
 	case 1: case 3: case 5:
 		r->alarm[i / 2] = v;
 		break;
-	case 0x0A:
-		r->a = v & 0x7F;   /* UIP is read-only */
+	case 0x0A: {
+		/* Stopping the divider freezes the time; restarting it sets
+		 * the clock from the fields (UIP is read-only). */
+		bool was = frozen(r);
+		if (!was && (v & 0x70) != A_DV_RUN)
+			fill_fields(r, now_seconds(r, now));
+		r->a = v & 0x7F;
+		if (was && !frozen(r))
+			set_from_fields(r, now);
 		break;
+	}
 	case 0x0B:
-		if ((v & B_SET) && !(r->b & B_SET))
+		if ((v & B_SET) && !frozen(r))
 			fill_fields(r, now_seconds(r, now));   /* freeze what the fields show */
 		if (v & B_SET)
 			v &= (uint8_t)~B_UIE;                  /* SET clears UIE (datasheet) */
 		if (!(v & B_SET) && (r->b & B_SET)) {
 			r->b = v | B_SET;                      /* decode in the format written */
-			set_from_fields(r, now);
+			if ((r->a & 0x70) == A_DV_RUN)
+				set_from_fields(r, now);
 		}
 		r->b = v;
 		break;
