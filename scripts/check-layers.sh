@@ -4,7 +4,7 @@
 # includes the other's.  Prints one "ok - layers/..." or "FAIL - ..."
 # line per rule (scripts/test.sh counts them).
 cd "$(dirname "$(readlink -f "$0")")/.."
-CORE_DIRS=(boot arch core lib mm virt guest)
+CORE_DIRS=(boot arch core lib mm virt guest devices)
 
 check() {
 	local name=$1 pattern=$2; shift 2
