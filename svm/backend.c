@@ -375,7 +375,7 @@ static const char *const exit_names[VEXIT_KINDS] = {
 	[VEXIT_CR] = "CR access", [VEXIT_XSETBV] = "XSETBV", [VEXIT_HLT] = "HLT",
 	[VEXIT_NPF] = "nested page fault", [VEXIT_NPT_MISCONFIG] = "nested page fault (reserved bit)",
 	[VEXIT_CACHE_FLUSH] = "INVD/WBINVD", [VEXIT_VIRT_INSN] = "SVM instruction",
-	[VEXIT_UNDEFINED] = "MONITOR/MWAIT", [VEXIT_NMI] = "NMI",
+	[VEXIT_UNDEFINED] = "MONITOR/MWAIT", [VEXIT_RDPMC] = "RDPMC", [VEXIT_NMI] = "NMI",
 	[VEXIT_EXCEPTION] = "exception", [VEXIT_INTR] = "INTR",
 	[VEXIT_QUANTUM] = "quantum", [VEXIT_IRQ_WINDOW] = "VINTR", [VEXIT_SHUTDOWN] = "shutdown",
 	[VEXIT_INIT] = "INIT", [VEXIT_SIPI] = "SIPI", [VEXIT_ENTRY_FAILED] = "VMEXIT_INVALID",

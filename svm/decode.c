@@ -43,6 +43,7 @@ static enum vexit_kind kind_of(uint64_t code, uint64_t info1)
 	case SVM_EXIT_INVLPGA: return VEXIT_VIRT_INSN;
 	case SVM_EXIT_MONITOR:
 	case SVM_EXIT_MWAIT: return VEXIT_UNDEFINED;
+	case SVM_EXIT_RDPMC: return VEXIT_RDPMC;
 	case SVM_EXIT_NMI: return VEXIT_NMI;
 	case SVM_EXIT_INTR: return VEXIT_INTR;
 	case SVM_EXIT_VINTR: return VEXIT_IRQ_WINDOW;

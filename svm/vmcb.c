@@ -13,7 +13,7 @@
 /* Every exit the platform needs (DESIGN.md 4): the same set VMX takes,
  * plus the SVM instructions themselves (the guest's EFER.SVME is really
  * set, so they would run) and the host's interrupts (the quantum). */
-#define MISC1 (INTERCEPT_INTR | INTERCEPT_NMI | INTERCEPT_INIT | INTERCEPT_CPUID | \
+#define MISC1 (INTERCEPT_INTR | INTERCEPT_NMI | INTERCEPT_INIT | INTERCEPT_CPUID | INTERCEPT_RDPMC | \
 	       INTERCEPT_INVD | INTERCEPT_HLT | INTERCEPT_INVLPGA | INTERCEPT_IOIO_PROT | \
 	       INTERCEPT_MSR_PROT | INTERCEPT_TASK_SWITCH | INTERCEPT_SHUTDOWN)
 #define MISC2 (INTERCEPT_VMRUN | INTERCEPT_VMMCALL | INTERCEPT_VMLOAD | INTERCEPT_VMSAVE | \

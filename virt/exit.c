@@ -36,6 +36,7 @@ const exit_handler_fn vexit_handlers[VEXIT_KINDS] = {
 	[VEXIT_CACHE_FLUSH] = handle_cache_flush,
 	[VEXIT_VIRT_INSN] = handle_undefined,
 	[VEXIT_UNDEFINED] = handle_undefined,
+	[VEXIT_RDPMC] = handle_rdpmc,
 	[VEXIT_NMI] = handle_nmi,
 	[VEXIT_EXCEPTION] = handle_exception,
 	[VEXIT_INTR] = handle_host_interrupt,

@@ -26,6 +26,7 @@ enum exit_action handle_xsetbv(struct vcpu *v, const struct vexit *e);
 enum exit_action handle_cache_flush(struct vcpu *v, const struct vexit *e);
 enum exit_action handle_shutdown(struct vcpu *v, const struct vexit *e);
 enum exit_action handle_undefined(struct vcpu *v, const struct vexit *e);
+enum exit_action handle_rdpmc(struct vcpu *v, const struct vexit *e);
 enum exit_action handle_reschedule(struct vcpu *v, const struct vexit *e);
 enum exit_action handle_host_interrupt(struct vcpu *v, const struct vexit *e);
 enum exit_action handle_nmi(struct vcpu *v, const struct vexit *e);

@@ -79,6 +79,15 @@ enum exit_action handle_undefined(struct vcpu *v, const struct vexit *e)
 	return inject_ud(v);
 }
 
+/* RDPMC: CPUID's leaf 0Ah offers no counters, so every counter number is
+ * invalid: #GP(0), as the CPU raises for one (SDM Vol. 2B "RDPMC").
+ * Native, it would read the host's counters. */
+enum exit_action handle_rdpmc(struct vcpu *v, const struct vexit *e)
+{
+	(void)e;
+	return inject_gp0(v);
+}
+
 /* Quantum over: the slice is over.  An event whose delivery the exit
  * cut off goes in at the next entry. */
 enum exit_action handle_reschedule(struct vcpu *v, const struct vexit *e)

@@ -136,7 +136,12 @@ static int write_msr(struct vcpu *v, uint32_t msr, uint64_t value)
 			return -1;
 		vcpu_set(v, VREG_TSC_OFFSET, value - rdtsc());
 	} else if (msr == IA32_MTRR_DEF_TYPE) {
-		v->mtrr_def_type = value & 0xCFF;
+		/* Type 0, 1, 4, 5 or 6, FE (10), E (11); the rest is
+		 * reserved (SDM Vol. 3A 12.11.2.1, Table 12-8). */
+		uint8_t type = (uint8_t)value;
+		if ((value & ~0xCFFull) || type == 2 || type == 3 || type > 6)
+			return -1;
+		v->mtrr_def_type = value;
 	} else if (lapic_msr(msr)) {
 		return vm_lapic_wrmsr(v->vm, msr, value, vcpu_get(v, VREG_TSC_OFFSET));
 	} else if (msr != IA32_MISC_ENABLE && msr != IA32_BIOS_SIGN_ID) {

@@ -30,6 +30,7 @@ enum vexit_kind {
 	VEXIT_CACHE_FLUSH,    /* INVD, WBINVD */
 	VEXIT_VIRT_INSN,      /* VMX or SVM instructions: #UD for the guest */
 	VEXIT_UNDEFINED,      /* GETSEC, MONITOR, MWAIT: not offered, #UD */
+	VEXIT_RDPMC,          /* no performance counters are offered: #GP */
 	VEXIT_NMI,            /* a host NMI arrived while the guest ran */
 	VEXIT_EXCEPTION,      /* an intercepted guest exception */
 	VEXIT_INTR,           /* a host interrupt arrived */

@@ -315,7 +315,7 @@ static const char *const exit_names[VEXIT_KINDS] = {
 	[VEXIT_IRQ_WINDOW] = "interrupt window",
 	[VEXIT_NPF] = "EPT violation", [VEXIT_NPT_MISCONFIG] = "EPT misconfiguration",
 	[VEXIT_CACHE_FLUSH] = "INVD/WBINVD", [VEXIT_VIRT_INSN] = "VMX instruction",
-	[VEXIT_UNDEFINED] = "GETSEC/MONITOR/MWAIT", [VEXIT_NMI] = "NMI",
+	[VEXIT_UNDEFINED] = "GETSEC/MONITOR/MWAIT", [VEXIT_RDPMC] = "RDPMC", [VEXIT_NMI] = "NMI",
 	[VEXIT_EXCEPTION] = "exception", [VEXIT_INTR] = "external interrupt",
 	[VEXIT_QUANTUM] = "preemption timer", [VEXIT_SHUTDOWN] = "triple fault",
 	[VEXIT_INIT] = "INIT", [VEXIT_SIPI] = "SIPI", [VEXIT_ENTRY_FAILED] = "VM-entry failure",

@@ -68,7 +68,7 @@ static void probe_pin_proc(struct missing *m)
 		proc_allowed,
 		CPU_HLT_EXITING | CPU_USE_IO_BITMAPS | CPU_USE_MSR_BITMAPS |
 			CPU_ACTIVATE_SECONDARY_CONTROLS | CPU_MWAIT_EXITING | CPU_MONITOR_EXITING |
-			CPU_CR8_LOAD_EXITING | CPU_CR8_STORE_EXITING,
+			CPU_CR8_LOAD_EXITING | CPU_CR8_STORE_EXITING | CPU_RDPMC_EXITING,
 		CPU_USE_TSC_OFFSETTING, &miss);
 	caps->tsc_offsetting = caps->proc & CPU_USE_TSC_OFFSETTING;
 	note(m, miss & CPU_USE_IO_BITMAPS, "I/O bitmaps");
@@ -78,6 +78,7 @@ static void probe_pin_proc(struct missing *m)
 	     "HLT/MWAIT/MONITOR exiting");
 	/* MOV CR8 is the guest's TPR, not the host's (no TPR shadow used). */
 	note(m, miss & (CPU_CR8_LOAD_EXITING | CPU_CR8_STORE_EXITING), "CR8 load/store exiting");
+	note(m, miss & CPU_RDPMC_EXITING, "RDPMC exiting");
 }
 
 static void probe_secondary(struct missing *m)

@@ -202,6 +202,26 @@ static void check_cache_flushes(void)
 	check(marker == 3, "WBINVD and INVD return to the next instruction");
 }
 
+/* CPUID offers no performance counters (leaf 0Ah is zero), so RDPMC
+ * faults as on a CPU without them; IA32_MTRR_DEF_TYPE's reserved bits and
+ * undefined types are #GP (SDM Vol. 3A 12.11.2.1). */
+static void check_rdpmc_and_mtrr_def_type(void)
+{
+	expect_exception(13, 0);
+	__asm__ volatile(TRAP_INSN("rdpmc") : : "c"(0) : "eax", "edx", "memory");
+	check(caught_exception() == 13, "RDPMC raises #GP (no counters offered)");
+	uint64_t def = rdmsr(0x2FF);
+	expect_exception(13, 0);
+	__asm__ volatile(TRAP_INSN("wrmsr") : : "c"(0x2FF), "a"(0x1006), "d"(0) : "memory");
+	check(caught_exception() == 13, "IA32_MTRR_DEF_TYPE reserved bit 12: #GP");
+	expect_exception(13, 0);
+	__asm__ volatile(TRAP_INSN("wrmsr") : : "c"(0x2FF), "a"(0xC02), "d"(0) : "memory");
+	check(caught_exception() == 13, "IA32_MTRR_DEF_TYPE type 2 (reserved): #GP");
+	wrmsr(0x2FF, 0xC06);
+	check(rdmsr(0x2FF) == 0xC06, "IA32_MTRR_DEF_TYPE E, FE, WB accepted and read back");
+	wrmsr(0x2FF, def);
+}
+
 int main(uint32_t magic, const struct mb_info *mbi)
 {
 	(void)magic;
@@ -212,6 +232,7 @@ int main(uint32_t magic, const struct mb_info *mbi)
 	check_control_registers();
 	check_xsetbv();
 	check_cache_flushes();
+	check_rdpmc_and_mtrr_def_type();
 	check_string_io_paging();
 	return check_summary("cpustate");
 }

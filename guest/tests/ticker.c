@@ -103,9 +103,11 @@ static void rtc_checks(uint64_t per_10ms)
 	cmos_write(0x0B, cmos_read(0x0B) & ~0x40);
 	outb(PIC2_DATA, 0xFF);
 	outb(PIC1_DATA, 0xFF);
+	/* Never faster than 1024 Hz; slower only as far as late interrupts
+	 * coalesce (a loaded host under QEMU's TCG), not the next rate's 2x. */
 	uint64_t expect = per_10ms * 100 * want / 1024;
-	check(rtc_ticks >= want && elapsed > expect - expect / 5 && elapsed < expect + expect / 5,
-	      "RTC periodic IRQ8: %u ticks in %llu TSC ticks, %llu expected (within 20%%)",
+	check(rtc_ticks >= want && elapsed > expect - expect / 5 && elapsed < expect * 19 / 10,
+	      "RTC periodic IRQ8: %u ticks in %llu TSC ticks, %llu expected (-20%%, +90%%)",
 	      rtc_ticks, (unsigned long long)elapsed, (unsigned long long)expect);
 }
 
