@@ -26,6 +26,7 @@
 
 #define LAPIC_DEFAULT_BASE 0xFEE00000u
 #define LAPIC_BUS_KHZ      1000000u      /* 1 GHz: one timer input cycle per ns, as KVM */
+#define LAPIC_BUS_HZ       (LAPIC_BUS_KHZ * 1000ull)
 #define LAPIC_NEVER        UINT64_MAX
 
 #define LAPIC_LVT_COUNT 6

@@ -1,26 +1,14 @@
 /* The guest's APICs on the platform: the local APIC (devices/lapic.c)
- * with its MMIO page, its MSRs (IA32_APIC_BASE, x2APIC,
- * IA32_TSC_DEADLINE) and its clock, LAPIC_BUS_KHZ on the host TSC; and
+ * with its MMIO page and its MSRs (IA32_APIC_BASE, x2APIC,
+ * IA32_TSC_DEADLINE), its timer on the VM's clock at LAPIC_BUS_HZ; and
  * the I/O APIC's MMIO page (devices/ioapic.c). */
 #include "devices/ioapic.h"
 #include "devices/lapic.h"
 #include "arch/x86/msr.h"
-#include "arch/x86/tsc.h"
 #include "guest/dev_lapic.h"
+#include "guest/intr.h"
 #include "guest/mmio.h"
 #include "guest/vm.h"
-#include "lib/muldiv.h"
-
-uint64_t vm_lapic_clock(const struct vm *vm, uint64_t tsc)
-{
-	return tsc > vm->clock_base ? muldiv64(tsc - vm->clock_base, LAPIC_BUS_KHZ,
-					       (uint32_t)tsc_khz()) : 0;
-}
-
-uint64_t vm_lapic_tsc(const struct vm *vm, uint64_t clock)
-{
-	return vm->clock_base + muldiv64(clock, (uint32_t)tsc_khz(), LAPIC_BUS_KHZ) + 1;
-}
 
 /* After any register access: an EOI or an unmask may let an interrupt
  * through, a timer write changes the deadline; the scheduler looks.  An
@@ -53,7 +41,7 @@ static uint64_t lapic_mmio_in(void *ctx, int64_t offset, unsigned size)
 	struct vm *vm = ctx;
 	unsigned at = page_offset(vm, offset);
 
-	return narrow(lapic_mmio_read(&vm->lapic, at & ~3u, vm_lapic_clock(vm, rdtsc())), at, size);
+	return narrow(lapic_mmio_read(&vm->lapic, at & ~3u, vm_clock(vm, rdtsc(), LAPIC_BUS_HZ)), at, size);
 }
 
 static void lapic_mmio_out(void *ctx, int64_t offset, unsigned size, uint64_t value)
@@ -62,7 +50,7 @@ static void lapic_mmio_out(void *ctx, int64_t offset, unsigned size, uint64_t va
 	unsigned at = page_offset(vm, offset);
 
 	if (size == 4 && !(at & 3))
-		lapic_mmio_write(&vm->lapic, at, (uint32_t)value, vm_lapic_clock(vm, rdtsc()));
+		lapic_mmio_write(&vm->lapic, at, (uint32_t)value, vm_clock(vm, rdtsc(), LAPIC_BUS_HZ));
 	changed(vm);
 }
 
@@ -116,13 +104,13 @@ int vm_lapic_rdmsr(struct vm *vm, uint32_t msr, uint64_t *value)
 		*value = vm->tsc_deadline;
 		return 0;
 	}
-	return lapic_msr_read(l, msr, value, vm_lapic_clock(vm, rdtsc()));
+	return lapic_msr_read(l, msr, value, vm_clock(vm, rdtsc(), LAPIC_BUS_HZ));
 }
 
 int vm_lapic_wrmsr(struct vm *vm, uint32_t msr, uint64_t value, uint64_t tsc_offset)
 {
 	struct lapic *l = &vm->lapic;
-	uint64_t now = vm_lapic_clock(vm, rdtsc());
+	uint64_t now = vm_clock(vm, rdtsc(), LAPIC_BUS_HZ);
 	int rc;
 
 	if (msr == IA32_APIC_BASE) {
@@ -134,7 +122,7 @@ int vm_lapic_wrmsr(struct vm *vm, uint32_t msr, uint64_t value, uint64_t tsc_off
 	} else if (msr == IA32_TSC_DEADLINE) {
 		/* Guest TSC = host TSC + offset; 0 disarms. */
 		vm->tsc_deadline = value;
-		lapic_set_deadline(l, value ? vm_lapic_clock(vm, value - tsc_offset) + 1 : 0);
+		lapic_set_deadline(l, value ? vm_clock(vm, value - tsc_offset, LAPIC_BUS_HZ) + 1 : 0);
 		rc = 0;
 	} else {
 		rc = lapic_msr_write(l, msr, value, now);

@@ -6,10 +6,6 @@
 
 struct vm;
 
-/* The LAPIC's clock (LAPIC_BUS_KHZ cycles since power-on) at host TSC
- * `tsc`, and back (rounded up, so a deadline is never early). */
-uint64_t vm_lapic_clock(const struct vm *vm, uint64_t tsc);
-uint64_t vm_lapic_tsc(const struct vm *vm, uint64_t clock);
 /* IA32_APIC_BASE, IA32_TSC_DEADLINE and the x2APIC MSRs (800h-8FFh):
  * 0, or -1 for #GP.  tsc_offset: the guest's (guest TSC - host TSC). */
 int vm_lapic_rdmsr(struct vm *vm, uint32_t msr, uint64_t *value);

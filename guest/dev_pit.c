@@ -7,7 +7,7 @@
 
 static uint32_t pit_in(struct vm *vm, uint16_t port, unsigned size)
 {
-	uint64_t now = vm_pit_clock(vm, rdtsc());
+	uint64_t now = vm_clock(vm, rdtsc(), I8254_HZ);
 	uint32_t v = 0;
 
 	for (unsigned i = 0; i < size; i++)
@@ -17,7 +17,7 @@ static uint32_t pit_in(struct vm *vm, uint16_t port, unsigned size)
 
 static void pit_out(struct vm *vm, uint16_t port, unsigned size, uint32_t value)
 {
-	uint64_t now = vm_pit_clock(vm, rdtsc());
+	uint64_t now = vm_clock(vm, rdtsc(), I8254_HZ);
 
 	for (unsigned i = 0; i < size; i++)
 		i8254_write(&vm->pit, (uint16_t)(port + i), (uint8_t)(value >> (8 * i)), now);

@@ -1,26 +1,13 @@
 /* Port glue of the RTC and CMOS memory (devices/rtc.c): its 32.768 kHz
- * clock on the host TSC from the guest's power-on, its IRQ8 line. */
+ * clock on the VM's (guest/intr.c), its IRQ8 line. */
 #include "devices/rtc.h"
-#include "arch/x86/tsc.h"
 #include "guest/devices.h"
 #include "guest/intr.h"
 #include "guest/vm.h"
-#include "lib/muldiv.h"
-
-uint64_t vm_rtc_clock(const struct vm *vm, uint64_t tsc)
-{
-	return tsc > vm->clock_base ? muldiv64(tsc - vm->clock_base, RTC_HZ, (uint32_t)tsc_khz()) / 1000
-				    : 0;
-}
-
-uint64_t vm_rtc_tsc(const struct vm *vm, uint64_t clock)
-{
-	return vm->clock_base + muldiv64(clock * 1000, (uint32_t)tsc_khz(), RTC_HZ) + 1;
-}
 
 static uint32_t rtc_in(struct vm *vm, uint16_t port, unsigned size)
 {
-	uint64_t now = vm_rtc_clock(vm, rdtsc());
+	uint64_t now = vm_clock(vm, rdtsc(), RTC_HZ);
 	uint8_t v;
 
 	(void)size;
@@ -31,7 +18,7 @@ static uint32_t rtc_in(struct vm *vm, uint16_t port, unsigned size)
 
 static void rtc_out(struct vm *vm, uint16_t port, unsigned size, uint32_t value)
 {
-	uint64_t now = vm_rtc_clock(vm, rdtsc());
+	uint64_t now = vm_clock(vm, rdtsc(), RTC_HZ);
 
 	(void)size;
 	rtc_write(&vm->rtc, port, (uint8_t)value, now);

@@ -11,9 +11,7 @@
 #include "devices/i8259.h"
 #include "devices/ioapic.h"
 #include "devices/lapic.h"
-#include "guest/dev_lapic.h"
 #include "guest/vm.h"
-#include "lib/muldiv.h"
 
 /* The I/O APIC's message to the local APIC.  Its 8-bit destination 0xFF
  * is a broadcast in either APIC mode (no interrupt remapping). */
@@ -68,32 +66,37 @@ void vm_set_irq(struct vm *vm, unsigned irq, int level)
 		vcpu_kick(&vm->vcpu);
 }
 
-/* TSC ticks -> 8254 clocks, both from the VM's power-on.  Rounded down
- * twice, so a deadline rounded up (below) is never early. */
-uint64_t vm_pit_clock(const struct vm *vm, uint64_t now)
+/* Whole seconds and the rest, so that no product overflows for
+ * centuries of uptime (clocks up to 1 GHz, TSCs up to 8 GHz); both
+ * directions round down, and the TSC of a deadline then adds one. */
+uint64_t vm_clock(const struct vm *vm, uint64_t tsc, uint64_t hz)
 {
-	return muldiv64(now - vm->clock_base, I8254_HZ, (uint32_t)tsc_khz()) / 1000;
+	uint64_t tsc_hz = tsc_khz() * 1000, delta = tsc > vm->clock_base ? tsc - vm->clock_base : 0;
+
+	return delta / tsc_hz * hz + delta % tsc_hz * hz / tsc_hz;
 }
 
-static uint64_t tsc_of_pit_clock(const struct vm *vm, uint64_t clock)
+uint64_t vm_clock_tsc(const struct vm *vm, uint64_t clock, uint64_t hz)
 {
-	return vm->clock_base + muldiv64(clock * 1000, (uint32_t)tsc_khz(), I8254_HZ) + 1;
+	uint64_t tsc_hz = tsc_khz() * 1000;
+
+	return vm->clock_base + clock / hz * tsc_hz + clock % hz * tsc_hz / hz + 1;
 }
 
 /* The RTC's next interrupt, after raising IRQ8 for one that is due. */
 static uint64_t rtc_timer(struct vm *vm, uint64_t now)
 {
-	uint64_t clock = vm_rtc_clock(vm, now), next;
+	uint64_t clock = vm_clock(vm, now, RTC_HZ), next;
 
 	vm_set_irq(vm, 8, rtc_update(&vm->rtc, clock));
 	next = rtc_next_event(&vm->rtc, clock);
-	return next == RTC_NEVER ? TIMER_NONE : vm_rtc_tsc(vm, next);
+	return next == RTC_NEVER ? TIMER_NONE : vm_clock_tsc(vm, next, RTC_HZ);
 }
 
 uint64_t vm_timers_run(struct vm *vm, uint64_t now)
 {
-	uint64_t apic = lapic_timer_run(&vm->lapic, vm_lapic_clock(vm, now));
-	uint64_t first = apic == LAPIC_NEVER ? TIMER_NONE : vm_lapic_tsc(vm, apic);
+	uint64_t apic = lapic_timer_run(&vm->lapic, vm_clock(vm, now, LAPIC_BUS_HZ));
+	uint64_t first = apic == LAPIC_NEVER ? TIMER_NONE : vm_clock_tsc(vm, apic, LAPIC_BUS_HZ);
 	uint64_t rtc = rtc_timer(vm, now), pit;
 
 	if (rtc < first)
@@ -101,7 +104,7 @@ uint64_t vm_timers_run(struct vm *vm, uint64_t now)
 	/* IRQ0 is edge-triggered: one pulse, however many periods passed
 	 * since the guest last ran (the PC loses ticks the same way when
 	 * interrupts stay off too long). */
-	if (i8254_irq0_edges(&vm->pit, vm_pit_clock(vm, now))) {
+	if (i8254_irq0_edges(&vm->pit, vm_clock(vm, now, I8254_HZ))) {
 		vm_set_irq(vm, 0, 1);
 		vm_set_irq(vm, 0, 0);
 	}
@@ -113,6 +116,6 @@ uint64_t vm_timers_run(struct vm *vm, uint64_t now)
 	if (pit == I8254_NEVER || ((i8259_masked(&vm->pic, 0) || !lapic_extint(&vm->lapic)) &&
 				   ioapic_masked(&vm->ioapic, 2)))
 		return first;
-	pit = tsc_of_pit_clock(vm, pit);
+	pit = vm_clock_tsc(vm, pit, I8254_HZ);
 	return pit < first ? pit : first;
 }

@@ -26,10 +26,10 @@ void vm_set_irq(struct vm *vm, unsigned irq, int level);
 /* Fire every device timer due at host TSC `now`; the TSC of the next
  * one, or TIMER_NONE. */
 uint64_t vm_timers_run(struct vm *vm, uint64_t now);
-/* The RTC's clock (RTC_HZ) at host TSC `tsc` and back (guest/dev_rtc.c). */
-uint64_t vm_rtc_clock(const struct vm *vm, uint64_t tsc);
-uint64_t vm_rtc_tsc(const struct vm *vm, uint64_t clock);
-/* The 8254's clock (I8254_HZ) at host TSC `now`. */
-uint64_t vm_pit_clock(const struct vm *vm, uint64_t now);
+/* A device's clock of `hz` (the 8254's, the RTC's, the LAPIC timer's)
+ * counting from the VM's power-on, at host TSC `tsc`; and the host TSC at
+ * which it reaches `clock`, rounded up so that a deadline is never early. */
+uint64_t vm_clock(const struct vm *vm, uint64_t tsc, uint64_t hz);
+uint64_t vm_clock_tsc(const struct vm *vm, uint64_t clock, uint64_t hz);
 
 #endif
