@@ -151,6 +151,25 @@ static bool alarm_matches(const struct rtc *r, uint64_t seconds)
 	       (al[2] >= 0xC0 || decode_hour(r, al[2]) == t.hour);
 }
 
+/* Some second of the `crossed` ones up to `to` matches the alarm. */
+static bool alarm_crossed(const struct rtc *r, uint64_t to, uint64_t crossed)
+{
+	for (uint64_t k = 0; k < crossed; k++)
+		if (alarm_matches(r, to - k))
+			return true;
+	return false;
+}
+
+/* Some time of day matches the alarm: each field "don't care" or a
+ * value the clock reaches. */
+static bool alarm_in_a_day(const struct rtc *r)
+{
+	const uint8_t *al = r->alarm;
+
+	return (al[0] >= 0xC0 || decode(r, al[0]) < 60) && (al[1] >= 0xC0 || decode(r, al[1]) < 60) &&
+	       (al[2] >= 0xC0 || decode_hour(r, al[2]) < 24);
+}
+
 bool rtc_update(struct rtc *r, uint64_t now)
 {
 	uint64_t period = periodic_ticks(r);
@@ -160,12 +179,11 @@ bool rtc_update(struct rtc *r, uint64_t now)
 			r->c |= C_PF;
 		if (!frozen(r) && now / RTC_HZ > r->checked / RTC_HZ) {
 			/* Every second crossed is an update that may match the
-			 * alarm; a day covers every time of day. */
+			 * alarm; a day of them covers every time of day. */
 			uint64_t to = now_seconds(r, now), crossed = now / RTC_HZ - r->checked / RTC_HZ;
 			r->c |= C_UF;
-			for (uint64_t k = 0; k < crossed && k < 86400; k++)
-				if (alarm_matches(r, to - k))
-					r->c |= C_AF;
+			if (crossed >= 86400 ? alarm_in_a_day(r) : alarm_crossed(r, to, crossed))
+				r->c |= C_AF;
 		}
 		r->checked = now;
 	}

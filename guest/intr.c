@@ -83,14 +83,17 @@ uint64_t vm_clock_tsc(const struct vm *vm, uint64_t clock, uint64_t hz)
 	return vm->clock_base + clock / hz * tsc_hz + clock % hz * tsc_hz / hz + 1;
 }
 
-/* The RTC's next interrupt, after raising IRQ8 for one that is due. */
+/* The RTC's next interrupt, after raising IRQ8 for one that is due.
+ * With none of its interrupts enabled there is nothing to do: its flags
+ * are brought up to date when register C is read (dev_rtc.c). */
 static uint64_t rtc_timer(struct vm *vm, uint64_t now)
 {
-	uint64_t clock = vm_clock(vm, now, RTC_HZ), next;
+	uint64_t clock = vm_clock(vm, now, RTC_HZ), next = rtc_next_event(&vm->rtc, clock);
 
+	if (next == RTC_NEVER)
+		return TIMER_NONE;
 	vm_set_irq(vm, 8, rtc_update(&vm->rtc, clock));
-	next = rtc_next_event(&vm->rtc, clock);
-	return next == RTC_NEVER ? TIMER_NONE : vm_clock_tsc(vm, next, RTC_HZ);
+	return vm_clock_tsc(vm, next, RTC_HZ);
 }
 
 uint64_t vm_timers_run(struct vm *vm, uint64_t now)

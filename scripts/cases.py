@@ -141,7 +141,7 @@ def idle_is_cheap(console, names=VMX_NAMES, timed=True):
     ticks take one HLT exit each, and a CPU-bound guest beside it does its
     10,000,000 instructions of work in at most 2% more TSC ticks (Bochs:
     the TSC counts instructions, so this is deterministic: alone it takes
-    10,012,065, beside the waiting ticker 10,094,758; QEMU's TSC follows
+    10,018,885, beside the waiting ticker 10,126,457; QEMU's TSC follows
     the wall clock, so there only the exit count is checked)."""
     m = re.search(r"^\[ticker\] ticks: (\d+), RTC ticks: (\d+)$", console, re.M)
     if not m:

@@ -386,6 +386,22 @@ TEST(rtc_next_event_times)
 }
 
 /* Little-endian CMOS words: 16 bits at lo, lo + 1; 24 bits from lo. */
+/* A day or more without a look at register C: every time of day went
+ * by, so an alarm naming one is flagged, and one naming no time the clock
+ * reaches (minutes 75) is not. */
+TEST(rtc_alarm_over_days_unread)
+{
+	rtc_reset(&rtc, secs(2026, 12, 5, 10, 20, 30), MiB(32));
+	reg_write(&rtc, 1, 0x00, 0);
+	reg_write(&rtc, 3, 0x00, 0);
+	reg_write(&rtc, 5, 0x03, 0);                 /* 03:00:00 */
+	CHECK(reg_read(&rtc, 0x0C, 2 * 86400ull * HZ) & 0x20);
+	reg_write(&rtc, 3, 0x75, 0);                 /* no such minute */
+	CHECK(!(reg_read(&rtc, 0x0C, 4 * 86400ull * HZ) & 0x20));
+	reg_write(&rtc, 3, 0xC0, 0);                 /* any minute of 03:xx:00 */
+	CHECK(reg_read(&rtc, 0x0C, 6 * 86400ull * HZ) & 0x20);
+}
+
 static unsigned cmos16(uint8_t lo) { return reg_read(&rtc, lo, 0) | reg_read(&rtc, lo + 1, 0) << 8; }
 static unsigned cmos24(uint8_t lo) { return cmos16(lo) | (unsigned)reg_read(&rtc, lo + 2, 0) << 16; }
 
