@@ -58,9 +58,9 @@ static uint8_t encode(const struct rtc *r, unsigned v)
 	return (uint8_t)(r->b & B_BINARY ? v : (v / 10) << 4 | v % 10);
 }
 
-static unsigned decode(const struct rtc *r, uint8_t v)
+static unsigned decode(uint8_t b, uint8_t v)
 {
-	return r->b & B_BINARY ? v : (v >> 4) * 10u + (v & 0xF);
+	return b & B_BINARY ? v : (v >> 4) * 10u + (v & 0xF);
 }
 
 static uint8_t encode_hour(const struct rtc *r, unsigned h)
@@ -70,13 +70,13 @@ static uint8_t encode_hour(const struct rtc *r, unsigned h)
 	return (uint8_t)(encode(r, h % 12 ? h % 12 : 12) | (h >= 12 ? 0x80 : 0));
 }
 
-static unsigned decode_hour(const struct rtc *r, uint8_t v)
+static unsigned decode_hour(uint8_t b, uint8_t v)
 {
 	unsigned h;
 
-	if (r->b & B_24H)
-		return decode(r, v);
-	h = decode(r, v & 0x7F) % 12;
+	if (b & B_24H)
+		return decode(b, v);
+	h = decode(b, v & 0x7F) % 12;
 	return v & 0x80 ? h + 12 : h;
 }
 
@@ -113,17 +113,23 @@ static void fill_fields(struct rtc *r, uint64_t seconds)
 }
 
 /* Set the clock from the fields as written. */
+bool rtc_decode_time(const uint8_t regs[10], uint8_t century, uint8_t reg_b, struct rtc_time *t)
+{
+	*t = (struct rtc_time){
+		.year = decode(reg_b, century) * 100 + decode(reg_b, regs[9]),
+		.month = decode(reg_b, regs[8]), .day = decode(reg_b, regs[7]),
+		.hour = decode_hour(reg_b, regs[4]), .minute = decode(reg_b, regs[2]),
+		.second = decode(reg_b, regs[0]),
+	};
+	return t->year >= 2000 && t->month >= 1 && t->month <= 12 && t->day >= 1 && t->day <= 31 &&
+	       t->hour <= 23 && t->minute <= 59 && t->second <= 59;
+}
+
 static void set_from_fields(struct rtc *r, uint64_t now)
 {
-	struct rtc_time t = {
-		.year = decode(r, r->cmos[CENTURY]) * 100 + decode(r, r->fields[9]),
-		.month = decode(r, r->fields[8]), .day = decode(r, r->fields[7]),
-		.hour = decode_hour(r, r->fields[4]), .minute = decode(r, r->fields[2]),
-		.second = decode(r, r->fields[0]),
-	};
+	struct rtc_time t;
 
-	if (t.year < 2000 || t.month < 1 || t.month > 12 || t.day < 1 || t.day > 31 ||
-	    t.hour > 23 || t.minute > 59 || t.second > 59)
+	if (!rtc_decode_time(r->fields, r->cmos[CENTURY], r->b, &t))
 		return;   /* nonsense: the clock keeps its time */
 	r->offset = (int64_t)rtc_seconds(&t) - (int64_t)(r->boot_seconds + now / RTC_HZ);
 }
@@ -146,9 +152,9 @@ static bool alarm_matches(const struct rtc *r, uint64_t seconds)
 
 	rtc_civil(seconds, &t);
 	/* A value of C0h-FFh matches any time ("don't care"). */
-	return (al[0] >= 0xC0 || decode(r, al[0]) == t.second) &&
-	       (al[1] >= 0xC0 || decode(r, al[1]) == t.minute) &&
-	       (al[2] >= 0xC0 || decode_hour(r, al[2]) == t.hour);
+	return (al[0] >= 0xC0 || decode(r->b, al[0]) == t.second) &&
+	       (al[1] >= 0xC0 || decode(r->b, al[1]) == t.minute) &&
+	       (al[2] >= 0xC0 || decode_hour(r->b, al[2]) == t.hour);
 }
 
 /* Some second of the `crossed` ones up to `to` matches the alarm. */
@@ -166,8 +172,8 @@ static bool alarm_in_a_day(const struct rtc *r)
 {
 	const uint8_t *al = r->alarm;
 
-	return (al[0] >= 0xC0 || decode(r, al[0]) < 60) && (al[1] >= 0xC0 || decode(r, al[1]) < 60) &&
-	       (al[2] >= 0xC0 || decode_hour(r, al[2]) < 24);
+	return (al[0] >= 0xC0 || decode(r->b, al[0]) < 60) && (al[1] >= 0xC0 || decode(r->b, al[1]) < 60) &&
+	       (al[2] >= 0xC0 || decode_hour(r->b, al[2]) < 24);
 }
 
 bool rtc_update(struct rtc *r, uint64_t now)

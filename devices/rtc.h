@@ -53,5 +53,9 @@ uint64_t rtc_next_event(const struct rtc *r, uint64_t now);
 struct rtc_time { unsigned year, month, day, hour, minute, second, weekday; };
 void rtc_civil(uint64_t seconds, struct rtc_time *t);
 uint64_t rtc_seconds(const struct rtc_time *t);
+/* The time registers 0-9 and the century as register B `reg_b` formats
+ * them (BCD or binary, 12- or 24-hour); false if they name no valid time
+ * from 2000 on.  (Also how the host's own RTC is read, arch/x86.) */
+bool rtc_decode_time(const uint8_t regs[10], uint8_t century, uint8_t reg_b, struct rtc_time *t);
 
 #endif

@@ -10,11 +10,6 @@ static uint8_t cmos(uint8_t reg)
 	return inb(RTC_DATA);
 }
 
-static unsigned bcd(uint8_t v, bool binary)
-{
-	return binary ? v : (v >> 4) * 10u + (v & 0xF);
-}
-
 uint64_t host_rtc_seconds(void)
 {
 	struct rtc_time t;
@@ -36,19 +31,9 @@ uint64_t host_rtc_seconds(void)
 			break;
 	}
 	b = cmos(0x0B);
-	bool binary = b & 0x04;
-	t.second = bcd(regs[0], binary);
-	t.minute = bcd(regs[2], binary);
-	t.hour = bcd(regs[4] & 0x7F, binary);
-	if (!(b & 0x02) && (regs[4] & 0x80))
-		t.hour = t.hour % 12 + 12;   /* 12-hour mode, PM */
-	else if (!(b & 0x02))
-		t.hour %= 12;
-	t.day = bcd(regs[7], binary);
-	t.month = bcd(regs[8], binary);
-	t.year = 2000 + bcd(regs[9], binary);   /* this century: Tern was written in it */
-	if (t.month < 1 || t.month > 12 || t.day < 1 || t.day > 31 || t.hour > 23 ||
-	    t.minute > 59 || t.second > 59)
+	/* This century (Tern was written in it): the century byte is not
+	 * where every firmware keeps it. */
+	if (!rtc_decode_time(regs, b & 0x04 ? 20 : 0x20, b, &t))
 		return 0;
 	return rtc_seconds(&t);
 }
