@@ -88,17 +88,6 @@ uint64_t lapic_timer_init(void)
 	return timer_khz;
 }
 
-void lapic_timer_oneshot(uint64_t us)
-{
-	uint64_t count = us * timer_khz / 1000;
-
-	if (count == 0)
-		count = 1;
-	if (count > 0xFFFFFFFFu)
-		count = 0xFFFFFFFFu;
-	lapic_write(LAPIC_TIMER_INIT, (uint32_t)count);
-}
-
 uint64_t lapic_timer_khz(void)
 {
 	return timer_khz;

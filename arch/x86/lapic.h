@@ -20,9 +20,8 @@ void lapic_quiesce(void);
 uint64_t lapic_timer_init(void);
 /* The rate measured, 0 before or without one. */
 uint64_t lapic_timer_khz(void);
-/* Fire LAPIC_TIMER_VECTOR once, `us` microseconds from now. */
-void lapic_timer_oneshot(uint64_t us);
-/* Fire it once when the TSC reaches `deadline` (at once if it has). */
+/* Fire LAPIC_TIMER_VECTOR once when the TSC reaches `deadline` (at once
+ * if it has). */
 void lapic_timer_oneshot_until(uint64_t deadline);
 /* Take a pending interrupt now (IF=1 for one instruction), so the next
  * guest entry does not exit at once for an old quantum. */
