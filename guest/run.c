@@ -124,8 +124,9 @@ static void run_slice(struct vm *vm, uint64_t slice, uint64_t wake)
 	}
 }
 
-/* The first moment a halted guest other than `self` may need the CPU:
- * now if an interrupt already waits for one, else its first timer. */
+/* The first moment a halted guest other than `self` (NULL: any) may
+ * need the CPU: now if an interrupt already waits for one, else its
+ * first timer (TIMER_NONE: nothing can wake one). */
 static uint64_t first_wake(const struct vm *self, uint64_t now)
 {
 	uint64_t wake = TIMER_NONE;
@@ -151,25 +152,15 @@ static uint64_t first_wake(const struct vm *self, uint64_t now)
  * stopped: it would wait for ever. */
 static void idle(void)
 {
-	uint64_t now = rdtsc(), wake = TIMER_NONE;
+	uint64_t now = rdtsc(), wake = first_wake(NULL, now);
 
-	for (unsigned i = 0; i < vm_count; i++) {
-		struct vm *vm = &vms[i];
-		uint64_t t;
-		if (vm->state != VM_RUNNABLE)
-			continue;
-		t = vm_timers_run(vm, now);
-		if (vm_intr_pending(vm))
-			return;
-		if (t < wake)
-			wake = t;
-	}
+	if (wake <= now)
+		return;   /* an interrupt waits already, or a timer is due */
 	if (wake == TIMER_NONE) {
 		for (unsigned i = 0; i < vm_count; i++)
-			if (vms[i].state == VM_RUNNABLE) {
+			if (vms[i].state == VM_RUNNABLE)
 				vm_stop(&vms[i], "halted with interrupts enabled, and no timer or "
 						 "interrupt is armed to wake it");
-			}
 		return;
 	}
 	if (lapic_timer_khz()) {
