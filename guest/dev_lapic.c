@@ -7,7 +7,6 @@
 #include "arch/x86/msr.h"
 #include "guest/dev_lapic.h"
 #include "guest/intr.h"
-#include "guest/mmio.h"
 #include "guest/vm.h"
 
 /* After any register access: an EOI or an unmask may let an interrupt
@@ -72,12 +71,11 @@ static void ioapic_mmio_out(void *ctx, int64_t offset, unsigned size, uint64_t v
 	vcpu_kick(&vm->vcpu);   /* an unmasked level interrupt may be on its way */
 }
 
-bool vm_mmio_device(struct vm *vm, uint64_t gpa, struct mmio_access *dev)
+bool vm_apic_mmio(struct vm *vm, uint64_t gpa, struct mmio_access *dev)
 {
 	struct lapic *l = &vm->lapic;
 	uint64_t page = gpa & ~0xFFFull;
 
-	vm->mmio_gpa = gpa;
 	/* Both devices are one 4 KiB page. */
 	dev->room_up = 0x1000 - (gpa & 0xFFF);
 	dev->room_down = (gpa & 0xFFF) + 1;

@@ -2,9 +2,16 @@
 #ifndef TERN_GUEST_DEV_LAPIC_H
 #define TERN_GUEST_DEV_LAPIC_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
+#include "virt/mmio_insn.h"
+
 struct vm;
+
+/* The local APIC's page (while it is enabled in xAPIC mode) or the I/O
+ * APIC's: fill *dev for gpa (vm->mmio_gpa set); false for neither. */
+bool vm_apic_mmio(struct vm *vm, uint64_t gpa, struct mmio_access *dev);
 
 /* IA32_APIC_BASE, IA32_TSC_DEADLINE and the x2APIC MSRs (800h-8FFh):
  * 0, or -1 for #GP.  tsc_offset: the guest's (guest TSC - host TSC). */

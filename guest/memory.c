@@ -81,7 +81,7 @@ static HOT_PATH uint8_t *backed_page(struct guest_memory *m, uint64_t gpa, enum 
 	}
 	/* Not-present -> present needs no INVEPT (SDM Vol. 3C 29.4.3.1:
 	 * no translations are cached for not-present entries). */
-	if (pt_map_page(&m->table, gpa, hpa, 1, m->leaf_ram)) {
+	if (pt_map_page(&m->table, gpa, hpa, 1, gmem_in_rom(gpa) ? m->s2->format->leaf_rom : m->leaf_ram)) {
 		frame_free(&frames, hpa, 0);
 		*why = GMEM_NO_MEMORY;
 		return NULL;
@@ -91,17 +91,25 @@ static HOT_PATH uint8_t *backed_page(struct guest_memory *m, uint64_t gpa, enum 
 	return phys_to_virt(hpa);
 }
 
-/* On the path of every first touch of guest RAM. */
+/* On the path of every first touch of guest RAM.  A ROM page that is
+ * already backed faults only for a write. */
 HOT_PATH enum gmem_fault gmem_fault(struct guest_memory *m, uint64_t gpa)
 {
 	enum gmem_fault why = GMEM_MAPPED;
+	uint64_t hpa, flags;
+	int level;
 
+	if (unlikely(gmem_in_rom(gpa)) && pt_translate(&m->table, gpa & ~(PAGE - 1), &hpa, &flags, &level))
+		return GMEM_OUTSIDE;
 	backed_page(m, gpa, &why);
 	return why;
 }
 
-/* Walk [gpa, gpa + len) page by page, copying with each backed page. */
-static int copy_pages(struct guest_memory *m, uint64_t gpa, uint8_t *buf, size_t len, bool to_guest)
+enum copy { COPY_OUT, COPY_IN, COPY_IN_ROM };
+
+/* Walk [gpa, gpa + len) page by page, copying with each backed page.
+ * The guest's own writes (COPY_IN) skip ROM pages. */
+static int copy_pages(struct guest_memory *m, uint64_t gpa, uint8_t *buf, size_t len, enum copy how)
 {
 	enum gmem_fault why;
 
@@ -113,10 +121,10 @@ static int copy_pages(struct guest_memory *m, uint64_t gpa, uint8_t *buf, size_t
 		size_t n = PAGE - off < len ? PAGE - off : len;
 		if (!page)
 			return -1;
-		if (to_guest)
-			memcpy(page + off, buf, n);
-		else
+		if (how == COPY_OUT)
 			memcpy(buf, page + off, n);
+		else if (how == COPY_IN_ROM || !gmem_in_rom(gpa))
+			memcpy(page + off, buf, n);
 		gpa += n, buf += n, len -= n;
 	}
 	return 0;
@@ -124,12 +132,19 @@ static int copy_pages(struct guest_memory *m, uint64_t gpa, uint8_t *buf, size_t
 
 int gmem_write(struct guest_memory *m, uint64_t gpa, const void *src, size_t len)
 {
-	return copy_pages(m, gpa, (uint8_t *)src, len, true);
+	return copy_pages(m, gpa, (uint8_t *)src, len, COPY_IN);
 }
 
 int gmem_read(struct guest_memory *m, uint64_t gpa, void *dst, size_t len)
 {
-	return copy_pages(m, gpa, dst, len, false);
+	return copy_pages(m, gpa, dst, len, COPY_OUT);
+}
+
+int gmem_write_rom(struct guest_memory *m, uint64_t gpa, const void *src, size_t len)
+{
+	if (!len || !gmem_in_rom(gpa) || !gmem_in_rom(gpa + len - 1))
+		return -1;
+	return copy_pages(m, gpa, (uint8_t *)src, len, COPY_IN_ROM);
 }
 
 static void free_leaf(void *arg, uint64_t va, uint64_t pa, int level, uint64_t flags)

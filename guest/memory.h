@@ -1,7 +1,11 @@
 /*
  * A guest's memory space (DESIGN.md sections 1-2): guest-physical RAM
  * [0, ram_size) is backed on first touch, one zeroed 4 KiB frame per
- * nested page fault; nothing else is mapped.  The second stage is a
+ * nested page fault; nothing else is mapped.  Inside it, the BIOS area
+ * [GMEM_ROM_BASE, GMEM_ROM_END) is ROM: backed the same way but mapped
+ * read-only, written only by Tern (gmem_write_rom: the firmware tables);
+ * the guest's writes there fault and are dropped (guest/mmio.c), as a
+ * PC's ROM ignores them.  The second stage is a
  * page table in a format given as data (mm/formats.h: EPT or NPT) plus
  * the backend's way of dropping cached translations (struct stage2).
  * The interface: gmem_fault() backs a page, gmem_root() is what the
@@ -14,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "guest/layout.h"
 #include "mm/pagetable.h"
 
 /* A second-stage translation: its entries' format, and how the CPU
@@ -34,9 +39,18 @@ struct guest_memory {
 	uint64_t table_frames;       /* frames holding the second-stage tables */
 };
 
+#define GMEM_ROM_BASE ((uint64_t)GUEST_BIOS_BASE)
+#define GMEM_ROM_END  ((uint64_t)GUEST_HIGH_BASE)
+
+static inline bool gmem_in_rom(uint64_t gpa)
+{
+	return gpa - GMEM_ROM_BASE < GMEM_ROM_END - GMEM_ROM_BASE;
+}
+
 enum gmem_fault {
 	GMEM_MAPPED,     /* backed now (or already): resume the guest */
-	GMEM_OUTSIDE,    /* not RAM, not a device: the guest is at fault */
+	GMEM_OUTSIDE,    /* not RAM (a device's page, or nothing), or a
+			  * write to ROM: the devices say (guest/mmio.c) */
 	GMEM_NO_MEMORY,  /* the host ran out of frames */
 };
 
@@ -50,10 +64,14 @@ uint64_t gmem_uncommitted(void);
 /* Back the page containing gpa, if it is guest RAM. */
 enum gmem_fault gmem_fault(struct guest_memory *m, uint64_t gpa);
 /* Copy into/out of guest RAM, backing pages as needed (loaders,
- * hypercalls, string I/O).  Return 0, or -1 if any byte is outside RAM
- * or the host is out of memory. */
+ * hypercalls, string I/O).  gmem_write writes as the guest would: the
+ * bytes that fall in ROM are dropped.  Return 0, or -1 if any byte is
+ * outside RAM or the host is out of memory. */
 int gmem_write(struct guest_memory *m, uint64_t gpa, const void *src, size_t len);
 int gmem_read(struct guest_memory *m, uint64_t gpa, void *dst, size_t len);
+/* Write the ROM's contents (firmware tables); 0, or -1 as above and
+ * when [gpa, gpa + len) is not all ROM. */
+int gmem_write_rom(struct guest_memory *m, uint64_t gpa, const void *src, size_t len);
 /* Return every frame (RAM and tables) to the allocator. */
 void gmem_destroy(struct guest_memory *m);
 

@@ -1,5 +1,6 @@
-/* The guest-physical pages of emulated devices (the local APIC; the I/O
- * APIC to come): which device, if any, answers an address outside RAM. */
+/* The guest-physical pages of emulated devices -- the local APIC, the
+ * I/O APIC, and the BIOS ROM for writes -- which, if any, answers an
+ * access that RAM does not. */
 #ifndef TERN_GUEST_MMIO_H
 #define TERN_GUEST_MMIO_H
 

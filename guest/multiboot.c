@@ -50,6 +50,14 @@ static bool fits(uint64_t base, uint64_t len, uint64_t ram_size)
 	return base + len >= base && base + len <= ram_size;
 }
 
+/* The BIOS area is ROM to the guest (guest/memory.h): a kernel loaded
+ * there could not write its data, so it is refused as GRUB refuses to
+ * load over firmware. */
+static bool over_rom(uint64_t base, uint64_t len)
+{
+	return base < GUEST_HIGH_BASE && base + len > GUEST_BIOS_BASE;
+}
+
 /* a.out kludge (3.1.3): the header's address fields say where to load. */
 static int load_aout(const uint8_t *image, size_t size, uint64_t ram_size,
 		     const struct guest_writer *w, struct multiboot_image *out, char *err,
@@ -77,6 +85,9 @@ static int load_aout(const uint8_t *image, size_t size, uint64_t ram_size,
 	if (!fits(load_addr, end - load_addr, ram_size))
 		return ERR("kernel [0x%x-0x%llx) does not fit in guest RAM of %llu KiB", load_addr,
 			   (unsigned long long)end, (unsigned long long)(ram_size >> 10));
+	if (over_rom(load_addr, end - load_addr))
+		return ERR("kernel [0x%x-0x%llx) overlaps the BIOS ROM [0xe0000-0x100000)", load_addr,
+			   (unsigned long long)end);
 	if (w->write(w->ctx, load_addr, image + file_start, len))
 		return ERR("out of host memory while loading the kernel");
 	out->entry = rd32(h + 28);
@@ -134,6 +145,9 @@ static int load_segment(const uint8_t *image, size_t size, uint64_t ram_size, co
 		return ERR("kernel segment [0x%llx-0x%llx) does not fit in guest RAM of %llu KiB",
 			   (unsigned long long)paddr, (unsigned long long)(paddr + memsz),
 			   (unsigned long long)(ram_size >> 10));
+	if (over_rom(paddr, memsz))
+		return ERR("kernel segment [0x%llx-0x%llx) overlaps the BIOS ROM [0xe0000-0x100000)",
+			   (unsigned long long)paddr, (unsigned long long)(paddr + memsz));
 	if (filesz && w->write(w->ctx, paddr, image + offset, filesz))
 		return ERR("out of host memory while loading the kernel");
 	/* The rest up to memsz (bss) is fresh guest RAM: already zero. */

@@ -75,6 +75,9 @@ static void print_exit_counts(const struct vm *vm)
 		if (exits[k])
 			n += ksnprintf(line + n, sizeof line - (size_t)n, ", %s %llu",
 				       backend->exit_names[k], (unsigned long long)exits[k]);
+	if (vm->rom_writes && n < (int)sizeof line)
+		n += ksnprintf(line + n, sizeof line - (size_t)n, "; %llu writes to ROM dropped",
+			       (unsigned long long)vm->rom_writes);
 	pr_info("%s; %llu pages backed", line, (unsigned long long)vm->mem.ram_frames);
 }
 

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "devices/acpi_pm.h"
 #include "devices/i8254.h"
 #include "devices/i8042.h"
 #include "devices/i8259.h"
@@ -61,9 +62,12 @@ struct vm {
 	struct ioapic ioapic;
 	struct i8042 kbc;
 	struct rtc rtc;
+	struct acpi_pm acpi;
+	uint8_t imcr_index, imcr;      /* IMCR_APIC_MODE: the 8259 goes through LINT0 */
 	uint8_t crtc_index, crtc[0x19], crtc_status;
 	uint64_t tsc_deadline;         /* IA32_TSC_DEADLINE as written (guest TSC) */
-	uint64_t mmio_gpa;             /* the MMIO access being emulated (guest/dev_lapic.c) */
+	uint64_t mmio_gpa;             /* the MMIO access being emulated (guest/mmio.c) */
+	uint64_t rom_writes;           /* writes to the BIOS ROM, dropped */
 	uint64_t clock_base;       /* host TSC at power-on: the platform's time 0 */
 
 };

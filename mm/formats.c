@@ -17,6 +17,7 @@ const struct pt_format ept_format = {
 	.present_mask = EPT_READ | EPT_WRITE | EPT_EXECUTE,
 	.table_flags = EPT_READ | EPT_WRITE | EPT_EXECUTE,
 	.leaf_ram = EPT_READ | EPT_WRITE | EPT_EXECUTE | EPT_MEMTYPE_WB | EPT_IGNORE_PAT,
+	.leaf_rom = EPT_READ | EPT_EXECUTE | EPT_MEMTYPE_WB | EPT_IGNORE_PAT,
 	.root_flags = EPTP_WB_4LEVEL,
 };
 
@@ -29,4 +30,5 @@ const struct pt_format npt_format = {
 	.present_mask = PTE_P,
 	.table_flags = PTE_P | PTE_W | PTE_US,
 	.leaf_ram = PTE_P | PTE_W | PTE_US,
+	.leaf_rom = PTE_P | PTE_US,
 };

@@ -28,6 +28,7 @@ struct pt_format {
 	uint64_t present_mask;   /* any of these bits set = entry in use */
 	uint64_t table_flags;    /* flags of an entry pointing to a table */
 	uint64_t leaf_ram;       /* flags of a leaf mapping ordinary RAM */
+	uint64_t leaf_rom;       /* the same, read-only (a guest's BIOS ROM) */
 	uint64_t root_flags;     /* or'ed into the root's address for the CPU */
 };
 

@@ -329,6 +329,19 @@ static int one_line_error(void)
 
 /* Expect load() to fail with a one-line reason containing `what`
  * (a fragment of the message), having written nothing out of range. */
+static int loads(const struct image *im)
+{
+	struct fake_ram r;
+	struct guest_writer w;
+	struct multiboot_image out;
+	int rc;
+
+	ram_init(&r, &w, RAM_SIZE);
+	rc = load(im, im->size, RAM_SIZE, &r, &out);
+	ram_free(&r);
+	return rc == 0;
+}
+
 static int load_fails(const struct image *im, size_t size, const char *what)
 {
 	struct fake_ram r;
@@ -634,6 +647,24 @@ TEST(mb_load_aout_errors)
 	/* load address beyond RAM */
 	aout_fields(h, 0xF0000040u, 0xF0000000u, 0, 0, 0xF0000000u);
 	CHECK(load_fails(&im, im.size, "RAM"));
+	/* loaded below 1 MiB, its bss reaching the BIOS ROM at E0000h */
+	aout_fields(h, 0x10000 + AOUT_MBH, 0x10000, 0x10000 + AOUT_SIZE, 0xE0001, 0x10000);
+	CHECK(load_fails(&im, im.size, "BIOS ROM"));
+	aout_fields(h, 0x10000 + AOUT_MBH, 0x10000, 0x10000 + AOUT_SIZE, 0xE0000, 0x10000);
+	CHECK(loads(&im));
+	image_free(&im);
+}
+
+/* The BIOS area E0000h-FFFFFh is ROM to the guest (guest/memory.h): an
+ * ELF segment there is refused, one just below or above it loads. */
+TEST(mb_load_elf64_segment_over_bios_rom)
+{
+	struct image im = build_elf64();
+
+	put64(im.data + E64_PH + 56 + 24, 0xFFFF0);
+	CHECK(load_fails(&im, im.size, "BIOS ROM"));
+	put64(im.data + E64_PH + 56 + 24, 0x100000);
+	CHECK(loads(&im));
 	image_free(&im);
 }
 
