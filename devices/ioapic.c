@@ -17,7 +17,7 @@
 void ioapic_reset(struct ioapic *io)
 {
 	io->regsel = 0;
-	io->id = 0;
+	io->id = IOAPIC_DEFAULT_ID << 24;
 	io->lines = 0;
 	for (unsigned i = 0; i < IOAPIC_PINS; i++)
 		io->redir[i] = RTE_MASK;   /* masked at reset */

@@ -22,6 +22,9 @@
 #include <stdint.h>
 
 #define IOAPIC_DEFAULT_BASE 0xFEC00000u
+/* Its APIC ID as the firmware leaves it: after the one CPU's 0, as a BIOS
+ * numbers the I/O APICs (MP spec 4.3.3: the IDs are unique). */
+#define IOAPIC_DEFAULT_ID   1u
 #define IOAPIC_PINS         24
 #define IOAPIC_REGSEL       0x00
 #define IOAPIC_WINDOW       0x10

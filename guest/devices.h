@@ -8,6 +8,11 @@
 #define DEBUG_EXIT_PORT 0xF4
 #define FW_CFG_PORT_SEL 0x510
 #define FW_CFG_PORT_DATA 0x511
+#define IMCR_PORT_INDEX 0x22
+#define IMCR_APIC_MODE  0x01
+#define ACPI_PM_PORT    0x600     /* PM1a_EVT 600h, PM1a_CNT 604h, PM_TMR 608h */
+#define ACPI_SCI_IRQ    9
+#define ACPI_S5_SLP_TYP 5         /* the DSDT's \_S5 */
 
 /* 16550 UART state (guest/dev_uart.c). */
 struct uart_state {
@@ -28,6 +33,8 @@ extern const struct port_device dev_reset_port92;
 extern const struct port_device dev_pic_master;    /* guest/dev_pic.c */
 extern const struct port_device dev_pic_slave;
 extern const struct port_device dev_elcr;
+extern const struct port_device dev_imcr;
+extern const struct port_device dev_acpi_pm;       /* guest/dev_acpi.c */
 extern const struct port_device dev_pit;           /* guest/dev_pit.c */
 extern const struct port_device dev_port61;
 

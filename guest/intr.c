@@ -6,11 +6,13 @@
  * host TSC. */
 #include "guest/intr.h"
 #include "arch/x86/tsc.h"
+#include "devices/acpi_pm.h"
 #include "devices/i8254.h"
 #include "devices/i8042.h"
 #include "devices/i8259.h"
 #include "devices/ioapic.h"
 #include "devices/lapic.h"
+#include "guest/devices.h"
 #include "guest/vm.h"
 
 /* The I/O APIC's message to the local APIC.  Its 8-bit destination 0xFF
@@ -34,14 +36,22 @@ void vm_intr_reset(struct vm *vm, uint64_t host_time)
 	ioapic_reset(&vm->ioapic);
 	i8042_reset(&vm->kbc);
 	rtc_reset(&vm->rtc, host_time, vm->mem.ram_size);
+	acpi_pm_reset(&vm->acpi, 0);
+	vm->imcr = IMCR_APIC_MODE;
 	vm->ioapic.deliver = ioapic_deliver;
 	vm->ioapic.ctx = vm;
 }
 
-/* The 8259's INTR, as far as LINT0 lets it through. */
+/* Whether the 8259's INT output reaches the CPU: straight in PIC mode,
+ * else as far as LINT0 lets it through. */
+static bool pic_connected(const struct vm *vm)
+{
+	return !(vm->imcr & IMCR_APIC_MODE) || lapic_extint(&vm->lapic);
+}
+
 static bool extint(const struct vm *vm)
 {
-	return lapic_extint(&vm->lapic) && i8259_output(&vm->pic);
+	return pic_connected(vm) && i8259_output(&vm->pic);
 }
 
 bool vm_intr_pending(const struct vm *vm)
@@ -96,14 +106,30 @@ static uint64_t rtc_timer(struct vm *vm, uint64_t now)
 	return vm_clock_tsc(vm, next, RTC_HZ);
 }
 
+/* The SCI, while the PM timer's overflow event is enabled: raised when
+ * bit 23 of the count has turned over (the guest clears it). */
+static uint64_t acpi_timer(struct vm *vm, uint64_t now)
+{
+	uint64_t clock, next;
+
+	if (!(vm->acpi.en & ACPI_PM1_TMR))
+		return TIMER_NONE;
+	clock = vm_clock(vm, now, ACPI_PM_HZ);
+	vm_set_irq(vm, ACPI_SCI_IRQ, acpi_pm_sci(&vm->acpi, clock));
+	next = acpi_pm_next_event(&vm->acpi, clock);
+	return next == ACPI_PM_NEVER ? TIMER_NONE : vm_clock_tsc(vm, next, ACPI_PM_HZ);
+}
+
 uint64_t vm_timers_run(struct vm *vm, uint64_t now)
 {
 	uint64_t apic = lapic_timer_run(&vm->lapic, vm_clock(vm, now, LAPIC_BUS_HZ));
 	uint64_t first = apic == LAPIC_NEVER ? TIMER_NONE : vm_clock_tsc(vm, apic, LAPIC_BUS_HZ);
-	uint64_t rtc = rtc_timer(vm, now), pit;
+	uint64_t rtc = rtc_timer(vm, now), acpi = acpi_timer(vm, now), pit;
 
 	if (rtc < first)
 		first = rtc;
+	if (acpi < first)
+		first = acpi;
 	/* IRQ0 is edge-triggered: one pulse, however many periods passed
 	 * since the guest last ran (the PC loses ticks the same way when
 	 * interrupts stay off too long). */
@@ -116,7 +142,7 @@ uint64_t vm_timers_run(struct vm *vm, uint64_t now)
 	 * to date first (dev_pic.c).  So a guest halted with the timer
 	 * masked has nothing to wake it. */
 	pit = i8254_irq0_next(&vm->pit);
-	if (pit == I8254_NEVER || ((i8259_masked(&vm->pic, 0) || !lapic_extint(&vm->lapic)) &&
+	if (pit == I8254_NEVER || ((i8259_masked(&vm->pic, 0) || !pic_connected(vm)) &&
 				   ioapic_masked(&vm->ioapic, 2)))
 		return first;
 	pit = vm_clock_tsc(vm, pit, I8254_HZ);

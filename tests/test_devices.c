@@ -103,7 +103,7 @@ static int nothing_happened(void)
 /* guest/platform.c: COM1, exit port, fw_cfg, reset ports CF9h and 92h,
  * the 8042's two ports, the two 8259s, the ELCR, the 8254, port 61h, and
  * the CRT controller's (colour, mono, input status) and the RTC. */
-#define PLATFORM_DEVICES 16
+#define PLATFORM_DEVICES 18
 
 /* ---- port bus ------------------------------------------------------- */
 

@@ -84,7 +84,7 @@ TEST(ioapic_reset_state)
 {
 	setup();
 	CHECK(ioapic_read(&io, IOAPIC_REGSEL) == 0);
-	CHECK(rd(REG_ID) == 0 && rd(REG_ARB) == 0);
+	CHECK(rd(REG_ID) == IOAPIC_DEFAULT_ID << 24 && rd(REG_ARB) == IOAPIC_DEFAULT_ID << 24);
 	CHECK(rd(REG_VER) == 0x00170020);
 	for (unsigned p = 0; p < IOAPIC_PINS; p++)
 		CHECK(rte(p) == MASKED);
@@ -115,8 +115,8 @@ TEST(ioapic_version_and_arbitration_read_only)
 	wr(REG_VER, 0xFFFFFFFF);
 	wr(REG_ARB, 0xFFFFFFFF);
 	CHECK(rd(REG_VER) == 0x00170020);
-	CHECK(rd(REG_ARB) == 0);
-	CHECK(rd(REG_ID) == 0);   /* and the writes went nowhere else */
+	CHECK(rd(REG_ARB) == IOAPIC_DEFAULT_ID << 24);
+	CHECK(rd(REG_ID) == IOAPIC_DEFAULT_ID << 24);   /* and the writes went nowhere else */
 }
 
 /* 3.1.1: IOREGSEL is read/write; bits 7:0 select the register. */
@@ -146,7 +146,7 @@ TEST(ioapic_unimplemented_index_reads_all_ones)
 	}
 	for (unsigned p = 0; p < IOAPIC_PINS; p++)
 		CHECK(rte(p) == MASKED);
-	CHECK(rd(REG_ID) == 0 && nlog == 0);
+	CHECK(rd(REG_ID) == IOAPIC_DEFAULT_ID << 24 && nlog == 0);
 }
 
 /* 3.2.4: an entry is two 32-bit registers (low at 10h+2n, high at
