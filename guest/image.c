@@ -1,4 +1,6 @@
 #include "guest/image.h"
+#include "arch/x86/cpuid.h"
+#include "guest/firmware.h"
 #include "guest/layout.h"
 #include "guest/multiboot.h"
 #include "lib/format.h"
@@ -6,6 +8,12 @@
 static int write_guest(void *ctx, uint64_t gpa, const void *src, size_t len)
 {
 	return gmem_write(ctx, gpa, src, len);
+}
+
+/* The firmware's writer: the tables go to ROM, the FACS to RAM. */
+static int write_firmware(void *ctx, uint64_t gpa, const void *src, size_t len)
+{
+	return gmem_in_rom(gpa) ? gmem_write_rom(ctx, gpa, src, len) : gmem_write(ctx, gpa, src, len);
 }
 
 static int is_elf(const uint8_t *image, size_t size)
@@ -16,14 +24,17 @@ static int is_elf(const uint8_t *image, size_t size)
 int image_load(struct guest_memory *mem, const uint8_t *image, size_t size, const char *cmdline,
 	       struct image_entry *entry, char *err, size_t err_size)
 {
-	struct guest_writer w = { write_guest, mem };
+	struct guest_writer w = { write_guest, mem }, fw = { write_firmware, mem };
+	struct cpuid_regs id = cpuid(1, 0);
+	struct fw_cpu cpu = { id.eax, id.edx };
 	struct multiboot_image mb;
 	uint32_t mbi;
 
-	/* What a BIOS leaves in low memory, for every kind of guest (a
-	 * kernel loaded over it wins: it is written first). */
-	if (guest_write_bda(&w)) {
-		ksnprintf(err, err_size, "out of host memory while writing the BIOS data area");
+	/* What a BIOS leaves in low memory and in its ROM, for every kind
+	 * of guest (a kernel loaded over low memory wins: it is written
+	 * after; the ROM it may not overlap). */
+	if (guest_write_bda(&w) || firmware_write(&fw, &cpu)) {
+		ksnprintf(err, err_size, "out of host memory while writing the BIOS data area and tables");
 		return -1;
 	}
 

@@ -436,6 +436,17 @@ CASES = [
          reject=[r"FAIL", r"stopped:"],
          last=r"^tern: all guests done: 1 exited, 0 stopped$",
          checks=[frames_returned]),
+    # The firmware tables as kernels find them (MP, ACPI), the PM timer
+    # and its SCI, the read-only BIOS ROM, and power-off through ACPI S5.
+    dict(name="bochs-firmware", emu="bochs", mem="64M", end="success", timeout=300,
+         guests=[G + "firmware.elf name=firmware mem=4M"],
+         expect=[r"^\[firmware\] firmware: all [1-9]\d* checks passed$",
+                 r"^\[firmware\] entering ACPI S5 \(SLP_TYP 5\)$",
+                 r"^tern: guest firmware exited status=1$",
+                 r"^tern: guest firmware: \d+ exits, .*; 18 writes to ROM dropped; "],
+         reject=[r"FAIL", r"stopped:", r"still running"],
+         last=r"^tern: all guests done: 1 exited, 0 stopped$",
+         checks=[frames_returned]),
     dict(name="bochs-guests-hostile", emu="bochs", mem="128M", end="failure", timeout=300,
          guests=[G + "readpast.elf name=readpast mem=4M", G + "triple.elf name=triple mem=4M",
                  G + "vmxon.elf name=vmxon mem=4M",
