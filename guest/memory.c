@@ -72,8 +72,12 @@ static HOT_PATH uint8_t *backed_page(struct guest_memory *m, uint64_t gpa, enum 
 		return NULL;
 	}
 	gpa &= ~(PAGE - 1);
-	if (pt_translate(&m->table, gpa, &hpa, &flags, &level))
+	if (pt_translate(&m->table, gpa, &hpa, &flags, &level)) {
+		/* A fault on a backed page: a write to the ROM (gmem_fault). */
+		if (unlikely(gmem_in_rom(gpa)))
+			*why = GMEM_OUTSIDE;
 		return phys_to_virt(hpa);
+	}
 	hpa = frame_alloc_zeroed(0);
 	if (hpa == FRAME_NONE) {
 		*why = GMEM_NO_MEMORY;
@@ -92,15 +96,12 @@ static HOT_PATH uint8_t *backed_page(struct guest_memory *m, uint64_t gpa, enum 
 }
 
 /* On the path of every first touch of guest RAM.  A ROM page that is
- * already backed faults only for a write. */
+ * already backed faults only for a write: GMEM_OUTSIDE, for the ROM
+ * device to drop it. */
 HOT_PATH enum gmem_fault gmem_fault(struct guest_memory *m, uint64_t gpa)
 {
 	enum gmem_fault why = GMEM_MAPPED;
-	uint64_t hpa, flags;
-	int level;
 
-	if (unlikely(gmem_in_rom(gpa)) && pt_translate(&m->table, gpa & ~(PAGE - 1), &hpa, &flags, &level))
-		return GMEM_OUTSIDE;
 	backed_page(m, gpa, &why);
 	return why;
 }
