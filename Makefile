@@ -42,7 +42,7 @@ TEST_DEPS_multiboot := guest/multiboot.c guest/layout.c lib/format.c
 TEST_DEPS_devices   := guest/portbus.c guest/dev_uart.c guest/dev_fwcfg.c guest/dev_misc.c guest/platform.c \
 		       guest/dev_pic.c guest/dev_pit.c guest/intr.c guest/dev_lapic.c guest/dev_kbc.c guest/dev_rtc.c \
 		       devices/i8259.c devices/i8254.c devices/i8042.c devices/rtc.c \
-		       devices/lapic.c devices/ioapic.c guest/dev_acpi.c devices/acpi_pm.c
+		       devices/lapic.c devices/ioapic.c guest/dev_acpi.c devices/acpi_pm.c devices/uart16550.c
 TEST_DEPS_gva       := guest/gva.c
 TEST_DEPS_vmxcaps   := vmx/caps_adjust.c
 TEST_DEPS_insn      := virt/insn.c
@@ -60,6 +60,7 @@ TEST_DEPS_i8042     := devices/i8042.c
 TEST_DEPS_rtc       := devices/rtc.c
 TEST_DEPS_acpi_pm   := devices/acpi_pm.c
 TEST_DEPS_uart      := devices/uart16550.c
+TEST_DEPS_focus     := guest/focus.c
 TEST_DEPS_firmware  := guest/firmware.c arch/x86/acpi_s5.c
 TESTS   := $(patsubst tests/test_%.c,%,$(wildcard tests/test_*.c))
 TEST_BINS := $(addprefix $(BUILD)/tests/test_,$(TESTS))

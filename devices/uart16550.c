@@ -69,17 +69,30 @@ bool uart16550_irq(const struct uart16550 *u)
 
 unsigned uart16550_rx_room(const struct uart16550 *u)
 {
-	return capacity(u) - u->rx_count;
+	return u->mcr & UART_MCR_LOOP ? 0 : capacity(u) - u->rx_count;
 }
 
-bool uart16550_receive(struct uart16550 *u, uint8_t byte)
+/* A byte reaching the receiver (from the line, or looped back).  No
+ * room: overrun -- with the FIFOs the byte is not transferred, without
+ * them it overwrites the unread one (data sheet, LSR bit 1). */
+static bool take(struct uart16550 *u, uint8_t byte)
 {
-	if (!uart16550_rx_room(u)) {
+	if (u->rx_count == capacity(u)) {
 		u->lsr_errors |= UART_LSR_OE;
+		if (!fifo_on(u))
+			u->rx[u->rx_head] = byte;
 		return false;
 	}
 	u->rx[(u->rx_head + u->rx_count++) % UART_FIFO_SIZE] = byte;
 	return true;
+}
+
+/* In loopback the serial input is disconnected (MCR bit 4). */
+bool uart16550_receive(struct uart16550 *u, uint8_t byte)
+{
+	if (u->mcr & UART_MCR_LOOP)
+		return false;
+	return take(u, byte);
 }
 
 static uint8_t pop(struct uart16550 *u)
@@ -125,14 +138,19 @@ uint8_t uart16550_read(struct uart16550 *u, unsigned reg)
 	}
 }
 
+/* Turning the FIFOs on or off empties them, as does bit 1; with bit 0
+ * clear the other bits are not programmed (data sheet, FCR bit 0). */
 static void write_fcr(struct uart16550 *u, uint8_t v)
 {
-	/* Turning the FIFOs on or off empties them, as does bit 1. */
-	if ((v ^ u->fcr) & UART_FCR_ENABLE || (v & UART_FCR_CLEAR_RX))
+	if (!(v & UART_FCR_ENABLE)) {
+		if (fifo_on(u))
+			u->rx_head = u->rx_count = 0;
+		u->fcr = 0;
+		return;
+	}
+	if (!fifo_on(u) || (v & UART_FCR_CLEAR_RX))
 		u->rx_head = u->rx_count = 0;
 	u->fcr = v & (UART_FCR_ENABLE | 0xC0);
-	if (!fifo_on(u))
-		u->fcr = 0;
 }
 
 int uart16550_write(struct uart16550 *u, unsigned reg, uint8_t value)
@@ -147,7 +165,7 @@ int uart16550_write(struct uart16550 *u, unsigned reg, uint8_t value)
 		}
 		u->thre_pending = true;       /* sent at once: THR is empty again */
 		if (u->mcr & UART_MCR_LOOP) {
-			uart16550_receive(u, value);
+			take(u, value);
 			return -1;
 		}
 		return value;

@@ -7,12 +7,13 @@
  * scratch register.
  *
  * Transmission takes no time: a byte written to THR goes out at once
- * (uart_write returns it), so THR and the transmitter are always empty
+ * (uart16550_write returns it), so THR and the transmitter are always empty
  * and every write ends in a THRE interrupt (when enabled), as the chip
  * gives one when THR empties.  Received bytes come in through
- * uart_receive(): into the 16-byte FIFO, or the one-byte holding
- * register with the FIFOs off; a byte that finds no room is lost and
- * sets overrun.  With bytes below the trigger level the character
+ * uart16550_receive() (not in loopback, where the line is disconnected):
+ * into the 16-byte FIFO, or the one-byte holding register with the FIFOs
+ * off; with no room, overrun is set and the byte is lost (FIFO) or
+ * replaces the unread one (no FIFO).  With bytes below the trigger level the character
  * timeout is reported at once rather than after four character times
  * (a driver reads everything on either).  The interrupt output is not
  * gated by OUT2, as in QEMU (xv6 leaves OUT2 clear and expects its

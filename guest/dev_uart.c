@@ -1,86 +1,79 @@
 /*
- * A 16550A UART as the guest's COM1.  Output goes to the guest console
- * (DESIGN.md 4).  Enough register behaviour for a polled driver and for
- * the probing of Linux's 8250 driver: the scratch register holds its
- * value, IIR reports FIFOs when enabled, LSR always says the transmitter
- * is empty, and loopback mode (MCR bit 4) reflects the modem-control
- * outputs in MSR (16550A data sheet, "Modem Status Register").
- * Nothing is ever received: LSR.DR stays 0.
+ * The guest's COM1 (DESIGN.md 4): a 16550A (devices/uart16550.c) at
+ * 3F8h on IRQ 4.  What it transmits goes to the guest console a line at
+ * a time; what is typed on Tern's console while the guest has the focus
+ * (guest/focus.c) waits in the guest's input queue and enters the UART
+ * as its receiver has room, so typing ahead of a slow reader loses
+ * nothing until the queue is full (then the drops are counted).
  */
+#include "devices/uart16550.h"
 #include "guest/devices.h"
+#include "guest/intr.h"
 #include "guest/vm.h"
 
-enum {
-	REG_DATA = 0,   /* RBR/THR, or DLL with DLAB */
-	REG_IER = 1,    /* or DLM with DLAB */
-	REG_IIR = 2,    /* read: IIR; write: FCR */
-	REG_LCR = 3,
-	REG_MCR = 4,
-	REG_LSR = 5,
-	REG_MSR = 6,
-	REG_SCR = 7,
-};
-
-#define LCR_DLAB   0x80
-#define MCR_LOOP   0x10
-#define LSR_THRE   0x20
-#define LSR_TEMT   0x40
-#define IIR_NO_INT 0x01
-#define IIR_FIFO   0xC0
-
-static uint8_t modem_status(const struct uart_state *u)
+/* Move queued input into the receiver, then set IRQ 4 to the UART's
+ * interrupt output (only changes reach the interrupt controllers). */
+static void update(struct vm *vm)
 {
-	if (!(u->mcr & MCR_LOOP))
-		return 0xB0;   /* DCD, DSR, CTS: a cable with someone there */
-	/* Loopback: DTR->DSR, RTS->CTS, OUT1->RI, OUT2->DCD. */
-	return (uint8_t)(((u->mcr & 0x01) << 5) | ((u->mcr & 0x02) << 3) |
-			 ((u->mcr & 0x04) << 4) | ((u->mcr & 0x08) << 4));
+	struct guest_input *in = &vm->input;
+	bool level;
+
+	while (in->count && uart16550_rx_room(&vm->uart)) {
+		uart16550_receive(&vm->uart, in->buf[in->head]);
+		in->head = (in->head + 1) % GUEST_INPUT_MAX;
+		in->count--;
+	}
+	level = uart16550_irq(&vm->uart);
+	if (level != vm->uart_irq) {
+		vm->uart_irq = level;
+		vm_set_irq(vm, UART_COM1_IRQ, level);
+	}
 }
 
 static uint32_t uart_in(struct vm *vm, uint16_t port, unsigned size)
 {
-	struct uart_state *u = vm->uart;
+	uint8_t v = uart16550_read(&vm->uart, port - UART_COM1_BASE);
 	(void)size;
 
-	switch (port - UART_COM1_BASE) {
-	case REG_DATA: return u->lcr & LCR_DLAB ? u->dll : 0;
-	case REG_IER: return u->lcr & LCR_DLAB ? u->dlm : u->ier;
-	case REG_IIR: return IIR_NO_INT | (u->fcr & 1 ? IIR_FIFO : 0);
-	case REG_LCR: return u->lcr;
-	case REG_MCR: return u->mcr;
-	case REG_LSR: return LSR_THRE | LSR_TEMT;
-	case REG_MSR: return modem_status(u);
-	default: return u->scr;
-	}
+	update(vm);
+	return v;
 }
 
 static void uart_out(struct vm *vm, uint16_t port, unsigned size, uint32_t value)
 {
-	struct uart_state *u = vm->uart;
-	uint8_t v = (uint8_t)value;
+	int byte = uart16550_write(&vm->uart, port - UART_COM1_BASE, (uint8_t)value);
 	(void)size;
 
-	switch (port - UART_COM1_BASE) {
-	case REG_DATA:
-		if (u->lcr & LCR_DLAB)
-			u->dll = v;
-		else if (!(u->mcr & MCR_LOOP))
-			guest_console_putc(vm, (char)v);
-		break;
-	case REG_IER:
-		if (u->lcr & LCR_DLAB)
-			u->dlm = v;
-		else
-			u->ier = v & 0x0F;
-		break;
-	case REG_IIR: u->fcr = v; break;
-	case REG_LCR: u->lcr = v; break;
-	case REG_MCR: u->mcr = v & 0x1F; break;
-	case REG_SCR: u->scr = v; break;
-	default: break;   /* LSR, MSR: read-only */
-	}
+	if (byte >= 0)
+		guest_console_putc(vm, (char)byte);
+	update(vm);
 }
 
 const struct port_device dev_uart_com1 = {
 	.name = "com1", .base = UART_COM1_BASE, .count = 8, .in = uart_in, .out = uart_out,
 };
+
+void vm_uart_reset(struct vm *vm)
+{
+	uart16550_reset(&vm->uart);
+	vm->input = (struct guest_input){ 0 };
+	vm->uart_irq = false;
+}
+
+void vm_console_input(struct vm *vm, uint8_t byte)
+{
+	struct guest_input *in = &vm->input;
+
+	if (in->count == GUEST_INPUT_MAX) {
+		in->dropped++;
+		return;
+	}
+	in->buf[(in->head + in->count++) % GUEST_INPUT_MAX] = byte;
+	update(vm);
+	vcpu_kick(&vm->vcpu);
+}
+
+bool vm_waits_for_input(const struct vm *vm)
+{
+	return vm->uart.ier & UART_IER_RDI;
+}

@@ -2,6 +2,9 @@
 #ifndef TERN_GUEST_DEVICES_H
 #define TERN_GUEST_DEVICES_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
 #include "guest/portbus.h"
 
 #define UART_COM1_BASE 0x3F8
@@ -14,10 +17,7 @@
 #define ACPI_SCI_IRQ    9
 #define ACPI_S5_SLP_TYP 5         /* the DSDT's \_S5 */
 
-/* 16550 UART state (guest/dev_uart.c). */
-struct uart_state {
-	uint8_t ier, lcr, mcr, scr, dll, dlm, fcr;
-};
+#define UART_COM1_IRQ 4
 
 extern const struct port_device dev_uart_com1;
 extern const struct port_device dev_debug_exit;
@@ -37,6 +37,13 @@ extern const struct port_device dev_imcr;
 extern const struct port_device dev_acpi_pm;       /* guest/dev_acpi.c */
 extern const struct port_device dev_pit;           /* guest/dev_pit.c */
 extern const struct port_device dev_port61;
+
+/* COM1 (guest/dev_uart.c): reset it and its input queue; a byte typed
+ * for the guest; whether it has its receive interrupt enabled (so input
+ * may wake it). */
+void vm_uart_reset(struct vm *vm);
+void vm_console_input(struct vm *vm, uint8_t byte);
+bool vm_waits_for_input(const struct vm *vm);
 
 /* Attach the platform's devices to vm's port bus. */
 int platform_attach_devices(struct vm *vm);

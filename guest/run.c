@@ -10,6 +10,7 @@
 #include "arch/x86/tsc.h"
 #include "core/log.h"
 #include "core/options.h"
+#include "guest/console_in.h"
 #include "guest/intr.h"
 #include "guest/vm.h"
 #include "lib/format.h"
@@ -78,6 +79,9 @@ static void print_exit_counts(const struct vm *vm)
 	if (vm->rom_writes && n < (int)sizeof line)
 		n += ksnprintf(line + n, sizeof line - (size_t)n, "; %llu writes to ROM dropped",
 			       (unsigned long long)vm->rom_writes);
+	if (vm->input.dropped && n < (int)sizeof line)
+		n += ksnprintf(line + n, sizeof line - (size_t)n, "; %llu typed bytes dropped",
+			       (unsigned long long)vm->input.dropped);
 	pr_info("%s; %llu pages backed", line, (unsigned long long)vm->mem.ram_frames);
 }
 
@@ -151,14 +155,18 @@ static uint64_t first_wake(const struct vm *self, uint64_t now)
 /* Every live guest is halted: sleep until the first of their timers,
  * with the host's LAPIC timer (the emulators skip the idle time, and a
  * real CPU saves power); without one, wait on the TSC.  A guest that
- * nothing can wake -- no timer armed and no interrupt pending -- is
- * stopped: it would wait for ever. */
+ * nothing can wake -- no timer armed, no interrupt pending, no input it
+ * could receive -- is stopped: it would wait for ever. */
 static void idle(void)
 {
 	uint64_t now = rdtsc(), wake = first_wake(NULL, now);
+	/* Typed input is read every 10 ms while a guest may wait for it. */
+	uint64_t poll = console_in_may_wake(vms, vm_count) ? now + tsc_khz() * 10 : TIMER_NONE;
 
 	if (wake <= now)
 		return;   /* an interrupt waits already, or a timer is due */
+	if (poll < wake)
+		wake = poll;
 	if (wake == TIMER_NONE) {
 		for (unsigned i = 0; i < vm_count; i++)
 			if (vms[i].state == VM_RUNNABLE)
@@ -250,6 +258,7 @@ _Noreturn void guests_run(const struct mb2_info *info)
 	uint64_t slice = options.quantum_us * tsc_khz() / 1000;
 	for (unsigned alive = vm_count; alive;) {
 		unsigned running = 0;
+		console_in_poll(vms, vm_count);
 		for (unsigned i = 0; i < vm_count; i++) {
 			struct vm *vm = &vms[i];
 			if (vm->state != VM_RUNNABLE)

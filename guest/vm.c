@@ -65,8 +65,6 @@ void guest_console_putc(struct vm *vm, char c)
 		guest_console_flush(vm);
 }
 
-static struct uart_state uarts[VM_MAX];
-
 static int load_guest(struct vm *vm, const uint8_t *image, size_t size, const char *cmdline,
 		      char *err, size_t err_size)
 {
@@ -93,8 +91,6 @@ int vm_create(struct vm *vm, unsigned index, unsigned module, const uint8_t *ima
 	vm->index = index;
 	vm->vcpu.vm = vm;
 	vcpu_reset_core_state(&vm->vcpu);
-	vm->uart = &uarts[index];
-	memset(vm->uart, 0, sizeof *vm->uart);
 	/* Name the guest as soon as its name is known, so even an option
 	 * error is reported against it; "moduleN" before that. */
 	rc = guest_config_parse(module_cmdline, &cfg, err, err_size);
@@ -112,6 +108,7 @@ int vm_create(struct vm *vm, unsigned index, unsigned module, const uint8_t *ima
 		return -1;
 	}
 	vm_intr_reset(vm, host_time_of_day());
+	vm_uart_reset(vm);
 	if (platform_attach_devices(vm)) {
 		ksnprintf(err, err_size, "could not attach its devices");
 		return -1;

@@ -17,6 +17,7 @@
 #include "devices/ioapic.h"
 #include "devices/lapic.h"
 #include "devices/rtc.h"
+#include "devices/uart16550.h"
 #include "guest/config.h"
 #include "guest/memory.h"
 #include "guest/portbus.h"
@@ -31,6 +32,14 @@ enum vm_state {
 	VM_RUNNABLE,
 	VM_EXITED,     /* the guest ended itself: exit port or hypercall */
 	VM_STOPPED,    /* the hypervisor stopped it */
+};
+
+/* Typed input waiting for the guest's UART (guest/dev_uart.c). */
+#define GUEST_INPUT_MAX 256
+struct guest_input {
+	uint8_t buf[GUEST_INPUT_MAX];
+	unsigned head, count;
+	uint64_t dropped;
 };
 
 struct guest_console {
@@ -53,7 +62,9 @@ struct vm {
 	struct vcpu vcpu;
 
 	/* Devices' state. */
-	struct uart_state *uart;
+	struct uart16550 uart;         /* COM1 */
+	struct guest_input input;
+	bool uart_irq;                 /* its interrupt output, as IRQ 4 last saw it */
 	uint16_t fwcfg_key;
 	uint32_t fwcfg_offset;
 	struct i8259 pic;

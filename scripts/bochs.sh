@@ -18,6 +18,14 @@ if [ -z "$serial" ]; then
 	: > "$serial"
 	follow=1
 fi
+# SERIAL_SOCKET=PORT: COM1 is a TCP server on localhost that Bochs waits
+# for a client to connect to (a test that types into the console).
+if [ -n "${SERIAL_SOCKET:-}" ]; then
+	com1="com1: enabled=1, mode=socket-server, dev=localhost:$SERIAL_SOCKET"
+	follow=
+else
+	com1="com1: enabled=1, mode=file, dev=\"$serial\""
+fi
 cat > "$work/bochsrc" <<RC
 megs: $megs
 romimage: file=/usr/share/bochs/BIOS-bochs-latest
@@ -26,7 +34,7 @@ cpu: model=${CPU:-corei7_skylake_x}, count=1, ips=${IPS:-50000000}, reset_on_tri
 clock: sync=none, time0=1
 ata0-master: type=cdrom, path="$iso", status=inserted
 boot: cdrom
-com1: enabled=1, mode=file, dev="$serial"
+$com1
 display_library: sdl2
 log: ${BOCHS_LOG:-/dev/null}
 port_e9_hack: enabled=1

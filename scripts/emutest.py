@@ -95,18 +95,73 @@ def boot(case, iso):
     emu = case["emu"]
     cmd = ["scripts/run.sh", iso, emu]
     start = time.time()
-    try:
-        proc = subprocess.run(cmd, cwd=ROOT, env=env, timeout=case.get("timeout", 120),
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        status = proc.returncode
-    except subprocess.TimeoutExpired:
-        status = None
+    if "typed" in case:
+        status = run_typing(case, cmd, env, serial)
+    else:
+        try:
+            proc = subprocess.run(cmd, cwd=ROOT, env=env, timeout=case.get("timeout", 120),
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            status = proc.returncode
+        except subprocess.TimeoutExpired:
+            status = None
     elapsed = time.time() - start
     console = open(serial, errors="replace").read() if os.path.exists(serial) else ""
     log = open(bochs_log, errors="replace").read() if os.path.exists(bochs_log) else ""
     if os.path.exists(bochs_out):
         log += open(bochs_out, errors="replace").read()
     return status, console.replace("\r", ""), log, elapsed
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run_typing(case, cmd, env, serial):
+    """Boot with the console on a TCP socket and type into it: for each
+    (pattern, text) of case["typed"], wait until the console shows the
+    pattern (after what the last step matched), then send the text.  The
+    console is saved to `serial` as it arrives.  Returns the exit status,
+    or None on timeout."""
+    env = dict(env, SERIAL_SOCKET=str(free_port()))
+    deadline = time.time() + case.get("timeout", 120)
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    sock = None
+    while sock is None and time.time() < deadline and proc.poll() is None:
+        try:
+            sock = socket.create_connection(("127.0.0.1", int(env["SERIAL_SOCKET"])), timeout=1)
+        except OSError:
+            time.sleep(0.2)
+    steps, seen, at = list(case["typed"]), "", 0
+    with open(serial, "wb") as out:
+        while sock and time.time() < deadline:
+            sock.settimeout(0.2)
+            try:
+                chunk = sock.recv(65536)
+                if not chunk:
+                    break
+                out.write(chunk)
+                out.flush()
+                seen += chunk.decode("latin-1").replace("\r", "")
+            except socket.timeout:
+                if proc.poll() is not None:
+                    break
+            while steps:
+                m = re.search(steps[0][0], seen[at:], re.M)
+                if not m:
+                    break
+                at += m.end()
+                sock.sendall(steps.pop(0)[1].encode("latin-1"))
+    if sock:
+        sock.close()
+    try:
+        return proc.wait(timeout=max(1, deadline - time.time()))
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+        return None
 
 
 def monitor_output(sock, command, quiet=1.0, limit=30.0):

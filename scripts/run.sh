@@ -7,6 +7,8 @@
 # (stdout).  Extra settings from the environment:
 #   MEM=64M      guest RAM of the emulated machine
 #   SERIAL=FILE  write the console to FILE instead
+#   SERIAL_SOCKET=PORT  the console is a TCP server on localhost:PORT; the
+#                machine waits for a client (tests that type into it)
 #   CPU=model    Bochs CPU model (default corei7_skylake_x, VMX; ryzen has SVM)
 #   IPS=n        Bochs instructions per emulated second
 #   QEMU_CPU=m   QEMU CPU model (TCG only; default EPYC)
@@ -40,7 +42,8 @@ if [ "${FIRMWARE:-bios}" = uefi ]; then
 	qemu_args+=(-bios /usr/share/ovmf/OVMF.fd)
 fi
 serial_arg() {
-	if [ -n "${SERIAL:-}" ]; then echo "file:$SERIAL"; else echo "stdio"; fi
+	if [ -n "${SERIAL_SOCKET:-}" ]; then echo "tcp:127.0.0.1:$SERIAL_SOCKET,server=on,wait=on"
+	elif [ -n "${SERIAL:-}" ]; then echo "file:$SERIAL"; else echo "stdio"; fi
 }
 serial_args=(-serial "$(serial_arg)")
 if [ "${SERIAL_PORT:-1}" = 2 ]; then
@@ -54,6 +57,15 @@ kvm)
 	have_kvm || { echo "run: /dev/kvm is not usable or the CPU has neither VMX nor SVM" >&2; exit 1; }
 	exec qemu-system-x86_64 -enable-kvm -cpu host "${qemu_args[@]}" "${serial_args[@]}" ;;
 bochs)
+	if [ -z "${SERIAL:-}" ] && [ -z "${SERIAL_SOCKET:-}" ] && [ -t 0 ]; then
+		# Typed input: COM1 on a socket, this terminal bridged to it.
+		port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+		SERIAL_SOCKET=$port "$here/bochs.sh" "$iso" &
+		bochs=$!
+		"$here/console.py" "$port" || true
+		wait "$bochs"
+		exit $?
+	fi
 	exec "$here/bochs.sh" "$iso" ;;
 *)
 	echo "run: unknown emulator '$emu' (qemu, kvm or bochs)" >&2; exit 1 ;;

@@ -12,9 +12,11 @@
 #define UART_FCR 2   /* FIFO control (write) */
 #define UART_LCR 3   /* line control */
 #define UART_MCR 4   /* modem control */
+#define UART_RBR 0   /* receive buffer */
 #define UART_LSR 5   /* line status */
 #define UART_SCR 7   /* scratch */
 
+#define LSR_DR   0x01  /* data ready: a byte was received */
 #define LSR_THRE 0x20  /* holding register empty: room for a byte */
 #define LSR_TEMT 0x40  /* holding and shift registers both empty */
 
@@ -104,6 +106,18 @@ void uart_putc(char c)
 		uart_putc('\r');
 	wait_lsr(LSR_THRE);
 	reg_write(UART_THR, (uint8_t)c);
+}
+
+int uart_getc(void)
+{
+	if (!active() || !(reg_read(UART_LSR) & LSR_DR))
+		return -1;
+	return reg_read(UART_RBR);
+}
+
+bool uart_active(void)
+{
+	return active();
 }
 
 void uart_flush(void)

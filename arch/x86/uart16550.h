@@ -18,6 +18,10 @@ void uart_disable(void);
  * is written)? */
 bool uart_present_io(uint16_t base);
 void uart_putc(char c);
+/* A byte typed on the console, or -1 when none waits (or no UART). */
+int uart_getc(void);
+/* Whether the console is a UART (and so can be typed into). */
+bool uart_active(void);
 /* Wait until the transmitter is completely empty (LSR.TEMT), so that a
  * power-off right after does not cut the last line short. */
 void uart_flush(void);

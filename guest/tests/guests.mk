@@ -29,7 +29,8 @@ GUEST_LIBOBJS := $(GUEST_OBJDIR)/lib/start.o $(GUEST_OBJDIR)/lib/libguest.o $(GU
 # The guests `make iso` puts on the image (scripts/mkiso.sh syntax, one
 # quoted word per guest).
 DEFAULT_GUESTS := "$(GUEST_OUT)/hello.elf name=hello mem=16M -- hello world" \
-	"$(GUEST_OUT)/platform.elf name=platform mem=32M -- check=platform-cmdline"
+	"$(GUEST_OUT)/platform.elf name=platform mem=32M -- check=platform-cmdline" \
+	"$(GUEST_OUT)/shell.elf name=shell mem=16M -- idle=300"
 
 .PHONY: guests
 guests: $(GUEST_ELFS)
