@@ -1,6 +1,7 @@
 #include "guest/config.h"
 #include "lib/cmdline.h"
 #include "lib/format.h"
+#include "lib/string.h"
 
 static int valid_name(const char *s, size_t len)
 {
@@ -51,7 +52,17 @@ static int parse_word(const struct cmdline_word *w, struct guest_config *cfg, ch
 		cfg->mem = mem;
 		return 0;
 	}
-	return fail(err, size, w, "unknown option (known: name=, mem=, and -- before the guest's own command line)");
+	if (cmdline_key_is(w, "on_reset")) {
+		if (w->value && w->value_len == 4 && !strncmp(w->value, "stop", 4))
+			cfg->reboot_on_reset = false;
+		else if (w->value && w->value_len == 6 && !strncmp(w->value, "reboot", 6))
+			cfg->reboot_on_reset = true;
+		else
+			return fail(err, size, w, "expected on_reset=stop or on_reset=reboot");
+		return 0;
+	}
+	return fail(err, size, w, "unknown option (known: name=, mem=, on_reset=, and -- before the "
+				  "guest's own command line)");
 }
 
 int guest_config_parse(const char *module_cmdline, struct guest_config *cfg, char *err,
@@ -63,6 +74,7 @@ int guest_config_parse(const char *module_cmdline, struct guest_config *cfg, cha
 
 	cfg->name[0] = 0;
 	cfg->mem = 0;
+	cfg->reboot_on_reset = false;
 	cfg->cmdline = rest ? rest : "";
 	/* name= first, wherever it stands, so every error names the guest. */
 	cmdline_begin(&it, module_cmdline);

@@ -1,9 +1,10 @@
 /* A guest's module command line (DESIGN.md section 3):
- *   [path] name=NAME mem=SIZE [-- guest command line]
+ *   [path] name=NAME mem=SIZE [on_reset=stop|reboot] [-- guest command line]
  * Pure code (tests/test_guestcfg.c). */
 #ifndef TERN_GUEST_CONFIG_H
 #define TERN_GUEST_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -14,6 +15,7 @@
 struct guest_config {
 	char name[GUEST_NAME_MAX];
 	uint64_t mem;
+	bool reboot_on_reset;    /* on_reset=reboot (default: stop) */
 	const char *cmdline;     /* after "--", or "" */
 };
 

@@ -12,8 +12,8 @@ static void after(struct vm *vm)
 
 	vm_set_irq(vm, 1, i8042_irq1(k));
 	if (k->reset_requested && vm->state == VM_RUNNABLE)
-		vm_stop(vm, "reset requested via port 0x64 (keyboard controller command 0x%x); "
-			    "guest reboot is not supported", k->reset_command);
+		vm_reset(vm, "reset requested via port 0x64 (keyboard controller command 0x%x)",
+			 k->reset_command);
 }
 
 static uint32_t kbc_in(struct vm *vm, uint16_t port, unsigned size)

@@ -16,14 +16,13 @@ const struct port_device dev_debug_exit = {
 	.name = "debug-exit", .base = DEBUG_EXIT_PORT, .count = 1, .out = debug_exit_out,
 };
 
-/* Tern has no guest reboot: a reset request ends the guest, reported
+/* A reset request reboots the guest or stops it (on_reset=), reported
  * with the port it used. */
 static void reset_cf9_out(struct vm *vm, uint16_t port, unsigned size, uint32_t value)
 {
 	(void)port, (void)size;
 	if (value & 0x04)   /* Reset Control Register: RST_CPU */
-		vm_stop(vm, "reset requested via port 0xcf9 (value 0x%x); guest reboot is not supported",
-			value);
+		vm_reset(vm, "reset requested via port 0xcf9 (value 0x%x)", value);
 }
 
 static uint32_t port92_in(struct vm *vm, uint16_t port, unsigned size)
@@ -36,7 +35,7 @@ static void port92_out(struct vm *vm, uint16_t port, unsigned size, uint32_t val
 {
 	(void)port, (void)size;
 	if (value & 0x01)   /* System Control Port A: fast reset */
-		vm_stop(vm, "reset requested via port 0x92 (fast reset); guest reboot is not supported");
+		vm_reset(vm, "reset requested via port 0x92 (fast reset)");
 }
 
 const struct port_device dev_reset_cf9 = {

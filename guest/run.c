@@ -79,10 +79,46 @@ static void print_exit_counts(const struct vm *vm)
 	if (vm->rom_writes && n < (int)sizeof line)
 		n += ksnprintf(line + n, sizeof line - (size_t)n, "; %llu writes to ROM dropped",
 			       (unsigned long long)vm->rom_writes);
+	if (vm->reboots && n < (int)sizeof line)
+		n += ksnprintf(line + n, sizeof line - (size_t)n, "; rebooted %u times", vm->reboots);
 	if (vm->input.dropped && n < (int)sizeof line)
 		n += ksnprintf(line + n, sizeof line - (size_t)n, "; %llu typed bytes dropped",
 			       (unsigned long long)vm->input.dropped);
 	pr_info("%s; %llu pages backed", line, (unsigned long long)vm->mem.ram_frames);
+}
+
+/* A guest that asked for a reset with on_reset=reboot boots again --
+ * unless it did so REBOOT_BURST times within REBOOT_WINDOW_MS, a loop
+ * that would only burn the CPU: then it is stopped. */
+#define REBOOT_BURST 5
+#define REBOOT_WINDOW_MS 10000
+
+static void reboot(struct vm *vm)
+{
+	uint64_t now = rdtsc();
+	char err[VM_STOP_REASON_MAX], why[VM_STOP_REASON_MAX];
+
+	guest_console_flush(vm);
+	memcpy(why, vm->stop_reason, sizeof why);
+	if (!vm->reboots_in_window || now - vm->reboot_window > REBOOT_WINDOW_MS * tsc_khz()) {
+		vm->reboot_window = now;
+		vm->reboots_in_window = 0;
+	}
+	if (++vm->reboots_in_window > REBOOT_BURST) {
+		vm->state = VM_STOPPED;
+		ksnprintf(vm->stop_reason, sizeof vm->stop_reason,
+			  "%s: %u resets within %u s, rebooting too often", why, REBOOT_BURST + 1,
+			  REBOOT_WINDOW_MS / 1000);
+		return;
+	}
+	vm->reboots++;
+	pr_always("guest %s reboots (%s; reboot %u)", vm->name, why, vm->reboots);
+	if (loaded == &vm->vcpu)
+		loaded = NULL;
+	if (vm_reboot(vm, err, sizeof err)) {
+		vm->state = VM_STOPPED;
+		ksnprintf(vm->stop_reason, sizeof vm->stop_reason, "reboot failed: %s", err);
+	}
 }
 
 static void finish(struct vm *vm, unsigned *exited, unsigned *stopped)
@@ -270,6 +306,8 @@ _Noreturn void guests_run(const struct mb2_info *info)
 			idle();
 		for (unsigned i = 0; i < vm_count; i++) {
 			struct vm *vm = &vms[i];
+			if (vm->state == VM_RESETTING)
+				reboot(vm);
 			if (vm->state == VM_RUNNABLE || vm->finished)
 				continue;
 			if (vm->state == VM_EXITED && vm->exit_status == 1)

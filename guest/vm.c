@@ -25,6 +25,18 @@ void vm_stop(struct vm *vm, const char *fmt, ...)
 	vm->state = VM_STOPPED;
 }
 
+void vm_reset(struct vm *vm, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (vm->state != VM_RUNNABLE)
+		return;
+	va_start(ap, fmt);
+	kvsnprintf(vm->stop_reason, sizeof vm->stop_reason, fmt, ap);
+	va_end(ap);
+	vm->state = vm->reboot_on_reset ? VM_RESETTING : VM_STOPPED;
+}
+
 void vm_exit(struct vm *vm, uint64_t status)
 {
 	if (vm->state != VM_RUNNABLE)
@@ -101,6 +113,11 @@ int vm_create(struct vm *vm, unsigned index, unsigned module, const uint8_t *ima
 	if (rc)
 		return -1;
 	ksnprintf(vm->cmdline, sizeof vm->cmdline, "%s", cfg.cmdline);
+	vm->reboot_on_reset = cfg.reboot_on_reset;
+	vm->module = module;
+	vm->image = image;
+	vm->image_size = size;
+	vm->module_cmdline = module_cmdline;
 	if (gmem_init(&vm->mem, backend->stage2, cfg.mem)) {
 		ksnprintf(err, err_size, "not enough host memory for mem=%lluM (%llu MiB free and not "
 			  "promised to other guests)", (unsigned long long)(cfg.mem >> 20),
@@ -114,6 +131,24 @@ int vm_create(struct vm *vm, unsigned index, unsigned module, const uint8_t *ima
 		return -1;
 	}
 	return load_guest(vm, image, size, vm->cmdline, err, err_size);
+}
+
+int vm_reboot(struct vm *vm, char *err, size_t err_size)
+{
+	static struct vm old;   /* what survives: the origin, the counts, the CMOS (one CPU) */
+
+	memcpy(&old, vm, sizeof old);
+	vm_destroy(vm);
+	if (vm_create(vm, old.index, old.module, old.image, old.image_size, old.module_cmdline, err,
+		      err_size)) {
+		vm_destroy(vm);
+		return -1;
+	}
+	vm->reboots = old.reboots;
+	vm->reboot_window = old.reboot_window;
+	vm->reboots_in_window = old.reboots_in_window;
+	memcpy(vm->rtc.cmos, old.rtc.cmos, sizeof vm->rtc.cmos);
+	return 0;
 }
 
 void vm_destroy(struct vm *vm)

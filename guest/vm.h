@@ -32,6 +32,7 @@ enum vm_state {
 	VM_RUNNABLE,
 	VM_EXITED,     /* the guest ended itself: exit port or hypercall */
 	VM_STOPPED,    /* the hypervisor stopped it */
+	VM_RESETTING,  /* it asked for a reset and reboots (on_reset=reboot) */
 };
 
 /* Typed input waiting for the guest's UART (guest/dev_uart.c). */
@@ -54,7 +55,16 @@ struct vm {
 	enum vm_state state;
 	bool finished;                 /* its end was reported (guest/run.c) */
 	uint64_t exit_status;
-	char stop_reason[VM_STOP_REASON_MAX];
+	char stop_reason[VM_STOP_REASON_MAX];   /* or why it resets */
+	bool reboot_on_reset;
+	unsigned reboots;              /* so far; kept across reboots, as below */
+	uint64_t reboot_window;        /* host TSC of the first reboot of the last burst */
+	unsigned reboots_in_window;
+	/* Where it came from, to boot it again. */
+	unsigned module;
+	const uint8_t *image;
+	size_t image_size;
+	const char *module_cmdline;
 
 	struct guest_memory mem;
 	struct port_bus ports;
@@ -94,6 +104,15 @@ void vm_destroy(struct vm *vm);
 
 /* Stop the guest: the hypervisor will report "stopped: <reason>". */
 void vm_stop(struct vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The guest asked for a reset (a reset port, the FADT's reset register,
+ * a triple fault): it reboots when its module says on_reset=reboot,
+ * else it is stopped with the reason. */
+void vm_reset(struct vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Boot a guest in VM_RESETTING again: fresh memory and devices, the
+ * image loaded again, same name; the CMOS memory survives, as on a PC.
+ * 0, or -1 with the reason in err (the guest is then destroyed). */
+int vm_reboot(struct vm *vm, char *err, size_t err_size);
+
 /* The guest ended itself with `status`. */
 void vm_exit(struct vm *vm, uint64_t status);
 

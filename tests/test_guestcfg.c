@@ -297,3 +297,21 @@ TEST(config_name_kept_on_earlier_error)
 	CHECK(parse("colour=blue name=web mem=16M", &cfg) == -1);
 	CHECK(strcmp(cfg.name, "web") == 0);
 }
+
+/* on_reset=stop|reboot (DESIGN.md 3): stop by default. */
+TEST(config_on_reset)
+{
+	struct guest_config cfg;
+
+	CHECK(parse("name=a mem=16M", &cfg) == 0 && !cfg.reboot_on_reset);
+	CHECK(parse("name=a mem=16M on_reset=reboot", &cfg) == 0 && cfg.reboot_on_reset);
+	CHECK(parse("name=a on_reset=reboot mem=16M on_reset=stop", &cfg) == 0 && !cfg.reboot_on_reset);
+	CHECK(parse("name=a mem=16M on_reset=reboots", &cfg) == -1);
+	CHECK(one_line_naming("on_reset"));
+	CHECK(parse("name=a mem=16M on_reset=", &cfg) == -1);
+	CHECK(one_line_naming("on_reset"));
+	CHECK(parse("name=a mem=16M on_reset", &cfg) == -1);
+	CHECK(one_line_naming("on_reset"));
+	/* After -- it is the guest's. */
+	CHECK(parse("name=a mem=16M -- on_reset=reboot", &cfg) == 0 && !cfg.reboot_on_reset);
+}

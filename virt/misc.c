@@ -66,7 +66,7 @@ enum exit_action handle_cache_flush(struct vcpu *v, const struct vexit *e)
 enum exit_action handle_shutdown(struct vcpu *v, const struct vexit *e)
 {
 	(void)e;
-	vm_stop(v->vm, "triple fault at rip=0x%llx", (unsigned long long)vcpu_get(v, VREG_RIP));
+	vm_reset(v->vm, "triple fault at rip=0x%llx", (unsigned long long)vcpu_get(v, VREG_RIP));
 	return EXIT_STOP;
 }
 

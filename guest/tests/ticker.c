@@ -53,18 +53,6 @@ static uint32_t sti_hlt_at(void)
 
 static volatile unsigned rtc_ticks;
 
-static uint8_t cmos_read(uint8_t reg)
-{
-	outb(0x70, reg);
-	return inb(0x71);
-}
-
-static void cmos_write(uint8_t reg, uint8_t v)
-{
-	outb(0x70, reg);
-	outb(0x71, v);
-}
-
 /* IRQ8: register C must be read, or the RTC never interrupts again. */
 static void on_irq8(unsigned vector)
 {

@@ -233,6 +233,19 @@ int snprintf(char *buf, size_t size, const char *fmt, ...)
  * interrupts off. */
 _Noreturn void exit(int v);
 
+/* CMOS/RTC register `reg` through ports 70h/71h (NMI mask bit clear). */
+static inline uint8_t cmos_read(uint8_t reg)
+{
+	outb(0x70, reg);
+	return inb(0x71);
+}
+
+static inline void cmos_write(uint8_t reg, uint8_t v)
+{
+	outb(0x70, reg);
+	outb(0x71, v);
+}
+
 /* ---- checks ---------------------------------------------------------- */
 
 /* Print "ok: <what>" or "FAIL: <what>" and count it; returns ok. */
