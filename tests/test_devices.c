@@ -27,16 +27,32 @@ static struct {
 	struct vm *last_vm;
 } rec;
 
+static void record_stop(struct vm *vm, const char *fmt, va_list ap)
+{
+	vsnprintf(rec.reason, sizeof rec.reason, fmt, ap);
+	rec.stops++;
+	rec.last_vm = vm;
+}
+
 void vm_stop(struct vm *vm, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(rec.reason, sizeof rec.reason, fmt, ap);
+	record_stop(vm, fmt, ap);
 	va_end(ap);
-	rec.stops++;
-	rec.last_vm = vm;
 }
+
+/* A reset request: with on_reset=stop (the default) it is a stop. */
+void vm_reset(struct vm *vm, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	record_stop(vm, fmt, ap);
+	va_end(ap);
+}
+
 
 void vm_exit(struct vm *vm, uint64_t status)
 {
