@@ -400,6 +400,7 @@ struct backend svm_backend = {
 	.get_seg = svm_get_seg,
 	.set_control_regs = svm_set_control_regs,
 	.inject = svm_inject,
+	.step_trap = svm_step_trap,
 	.irq_injectable = svm_irq_injectable,
 	.irq_window = svm_irq_window,
 	.flush_tlb = svm_flush_tlb,

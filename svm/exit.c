@@ -103,6 +103,18 @@ static unsigned insn_len(struct vcpu *v, const struct vexit *e)
 	return len > 0 ? (unsigned)len : 0;
 }
 
+/* The single-step trap after an emulated instruction: #DB with DR6.BS,
+ * as the CPU delivers it after an instruction run with TF (APM Vol. 2
+ * 13.1.3.x; DR6 lives in the VMCB). */
+void svm_step_trap(struct vcpu *v)
+{
+	struct vmcb *b = to_svm(v)->vmcb;
+
+	b->save.dr6 |= DR6_BS;
+	b->control.vmcb_clean &= ~VMCB_CLEAN_DRX;
+	inject_exception(v, VEC_DB, 0);
+}
+
 static bool advance_rip(struct vcpu *v, const struct vexit *e)
 {
 	struct vmcb_save *st = &to_svm(v)->vmcb->save;
@@ -117,6 +129,8 @@ static bool advance_rip(struct vcpu *v, const struct vexit *e)
 	/* Skipping an instruction ends an STI/MOV SS interrupt shadow. */
 	st->rip += len;
 	to_svm(v)->vmcb->control.int_state &= ~INTERRUPT_SHADOW;
+	if (unlikely(st->rflags & RFLAGS_TF))
+		svm_step_trap(v);
 	return true;
 }
 
@@ -144,6 +158,8 @@ static ALWAYS_INLINE HOT_PATH int finish(struct vcpu *v, const struct vexit *e,
 		if (likely(svm_caps.nrips && b->control.next_rip > b->save.rip)) {
 			b->save.rip = b->control.next_rip;
 			b->control.int_state &= ~INTERRUPT_SHADOW;
+			if (unlikely(b->save.rflags & RFLAGS_TF))
+				svm_step_trap(v);
 			return vcpu_must_yield(v);
 		}
 		return advance_rip(v, e) ? vcpu_must_yield(v) : 1;

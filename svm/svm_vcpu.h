@@ -56,5 +56,7 @@ void svm_vmrun(struct vcpu *v, uint64_t vmcb_pa, uint64_t host_vmcb_pa);
 
 /* svm/exit.c: handle the exit in v's VMCB; 0 = enter the guest again. */
 int svm_exit_dispatch(struct vcpu *v);
+/* backend->step_trap: the single-step #DB after an emulated instruction. */
+void svm_step_trap(struct vcpu *v);
 
 #endif

@@ -97,6 +97,9 @@ struct backend {
 	void (*set_control_regs)(struct vcpu *v, const struct cr_state *st);
 	/* Deliver an event at the next entry. */
 	void (*inject)(struct vcpu *v, const struct vevent *ev);
+	/* An instruction Tern emulated has completed with RFLAGS.TF set:
+	 * deliver the single-step #DB (DR6.BS) the CPU would have. */
+	void (*step_trap)(struct vcpu *v);
 	/* Could an external interrupt be injected at the next entry: no
 	 * STI/MOV-SS shadow and no event already being injected (RFLAGS.IF
 	 * is the core's to check). */

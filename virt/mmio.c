@@ -3,6 +3,7 @@
  * what was done there.  It is decoded and carried out by the pure
  * emulator (virt/mmio_insn.c), the device answering through `dev`; then
  * the guest goes on after it, as after any emulated instruction. */
+#include "arch/x86/cpu.h"
 #include "guest/vm.h"
 #include "lib/format.h"
 #include "virt/exit.h"
@@ -56,7 +57,10 @@ enum exit_action vcpu_emulate_mmio(struct vcpu *v, uint64_t gpa, const struct mm
 	/* The exit gave no instruction length (EPT violations have none):
 	 * skip the decoded one here and resume -- unless a REP STOS ran
 	 * into the device's edge: then it runs again for the rest. */
-	if (!cpu.repeat)
-		vcpu_set(v, VREG_RIP, vcpu_get(v, VREG_RIP) + len);
+	if (cpu.repeat)
+		return EXIT_RESUME;
+	vcpu_set(v, VREG_RIP, vcpu_get(v, VREG_RIP) + len);
+	if (cpu.rflags & RFLAGS_TF)
+		backend->step_trap(v);
 	return EXIT_RESUME;
 }

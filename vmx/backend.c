@@ -340,6 +340,7 @@ struct backend vmx_backend = {
 	.get_seg = vmx_get_seg,
 	.set_control_regs = vmx_set_control_regs,
 	.inject = vmx_inject,
+	.step_trap = vmx_step_trap,
 	.irq_injectable = vmx_irq_injectable,
 	.irq_window = vmx_irq_window,
 	.flush_tlb = vmx_flush_tlb,

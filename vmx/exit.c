@@ -128,6 +128,17 @@ static HOT_PATH void decode_other(struct vexit *e)
 	}
 }
 
+/* The single-step trap after an emulated instruction: a pending debug
+ * exception with BS set, which the CPU delivers as #DB right after VM
+ * entry, DR6 updated (SDM Vol. 3C 25.4.2 "pending debug exceptions",
+ * 27.7.3; the entry check of 27.3.1.5 wants BS with TF under a shadow,
+ * and advance_rip() has just dropped the shadow). */
+void vmx_step_trap(struct vcpu *v)
+{
+	(void)v;
+	vmwrite(GUEST_PENDING_DBG_EXCEPTIONS, vmread(GUEST_PENDING_DBG_EXCEPTIONS) | DR6_BS);
+}
+
 /* Skip the emulated instruction.  Its completion ends an STI or MOV-SS
  * shadow, as it would on the CPU: left set, the shadow would block (and
  * make VM entry refuse, SDM Vol. 3C 27.3.1.5) the injection of an
@@ -140,6 +151,9 @@ static ALWAYS_INLINE HOT_PATH void advance_rip(void)
 	if (unlikely(shadow & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS)))
 		vmwrite(GUEST_INTERRUPTIBILITY_INFO,
 			shadow & ~(uint64_t)(INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS));
+	/* With TF set the CPU would trap after the instruction. */
+	if (unlikely(vmread(GUEST_RFLAGS) & RFLAGS_TF))
+		vmx_step_trap(NULL);
 }
 
 /* Carry out the core's answer: 0 resumes the guest from the exit stub,

@@ -122,6 +122,8 @@ _Noreturn static inline void halt_forever(void)
 #define CR4_SMXE       (1ull << 14)
 #define CR4_OSXSAVE    (1ull << 18)
 
+#define RFLAGS_TF (1ull << 8)
 #define RFLAGS_IF (1ull << 9)
+#define DR6_BS    (1ull << 14)   /* #DB: single step (SDM Vol. 3B 18.2.3) */
 
 #endif

@@ -222,6 +222,42 @@ static void check_rdpmc_and_mtrr_def_type(void)
 	wrmsr(0x2FF, def);
 }
 
+/* TF set by POPF traps after the next instruction (SDM Vol. 3B 18.3.1.4):
+ * also when the hypervisor emulated it -- CPUID and OUT exit and are
+ * skipped, the LAPIC read exits as MMIO and is emulated from its bytes.
+ * The #DB must come right after that instruction, with DR6.BS. */
+#define STEP_OVER(insn, ...)                                                    \
+	__asm__ volatile("pushfl\n\torl $0x100, (%%esp)\n\tpopfl\n\t" insn "\n"       \
+			 "1:\tnop\n\tmovl $1b, %0" : "=&S"(after), "+a"(eax) : : __VA_ARGS__)
+
+static void step_check(const char *what, uint32_t after)
+{
+	bool caught = single_step_caught();
+
+	check(caught && guest_step_eip == after && (guest_step_dr6 & (1u << 14)),
+	      "single step over %s: #DB at 0x%x (want 0x%x), DR6 0x%x", what,
+	      caught ? guest_step_eip : 0, after, caught ? guest_step_dr6 : 0);
+}
+
+static void check_single_step(void)
+{
+	uint32_t after, eax = 0;
+
+	expect_single_step();
+	STEP_OVER("addl $1, %%eax", "memory");
+	step_check("ADD (native)", after);
+	expect_single_step();
+	eax = 0;
+	STEP_OVER("cpuid", "ebx", "ecx", "edx", "memory");
+	step_check("CPUID (exit)", after);
+	expect_single_step();
+	STEP_OVER("outb %%al, $0x80", "memory");
+	step_check("OUT (exit)", after);
+	expect_single_step();
+	STEP_OVER("movl 0xFEE00030, %%eax", "memory");
+	step_check("a LAPIC read (MMIO, emulated)", after);
+}
+
 int main(uint32_t magic, const struct mb_info *mbi)
 {
 	(void)magic;
@@ -233,6 +269,7 @@ int main(uint32_t magic, const struct mb_info *mbi)
 	check_xsetbv();
 	check_cache_flushes();
 	check_rdpmc_and_mtrr_def_type();
+	check_single_step();
 	check_string_io_paging();
 	return check_summary("cpustate");
 }

@@ -286,6 +286,23 @@ void irq_set_handler(unsigned vector, void (*fn)(unsigned vector))
 		irq_handlers[vector - 32] = fn;
 }
 
+static volatile bool step_armed, step_caught;
+volatile uint32_t guest_step_eip, guest_step_dr6;
+
+void expect_single_step(void)
+{
+	step_caught = false;
+	step_armed = true;
+}
+
+bool single_step_caught(void)
+{
+	bool caught = step_caught;
+
+	step_armed = step_caught = false;
+	return caught;
+}
+
 void exc_dispatch(struct exc_frame *f)
 {
 	if (f->vector >= 32) {
@@ -297,6 +314,15 @@ void exc_dispatch(struct exc_frame *f)
 		}
 		printf("unexpected interrupt vector %u at eip=0x%08x\n", f->vector, f->eip);
 		exit(EXIT_UNEXPECTED);
+	}
+	if (f->vector == 1 && step_armed) {
+		step_armed = false;
+		step_caught = true;
+		guest_step_eip = f->eip;
+		__asm__ volatile("mov %%dr6, %0" : "=r"(guest_step_dr6));
+		__asm__ volatile("mov %0, %%dr6" : : "r"(0xFFFF0FF0u));
+		f->eflags &= ~0x100u;      /* TF off: one step only */
+		return;
 	}
 	if (trap_armed && guest_trap_len != 0) {
 		trap_armed = false;

@@ -296,6 +296,13 @@ int caught_exception(void);
 extern volatile uint32_t guest_trap_eip, guest_trap_error;
 extern volatile uint32_t guest_trap_len;
 
+/* Arm the catcher for one single-step #DB: the handler records EIP and
+ * DR6, clears DR6 and turns TF off in the interrupted EFLAGS.  Then
+ * single_step_caught() says whether it came and disarms. */
+void expect_single_step(void);
+bool single_step_caught(void);
+extern volatile uint32_t guest_step_eip, guest_step_dr6;
+
 #define TRAP_INSN(insn) \
 	"movl $(8889f - 8888f), guest_trap_len\n8888:\n\t" insn "\n8889:\n\t"
 
