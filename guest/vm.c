@@ -3,6 +3,7 @@
 #include "guest/vm.h"
 #include "arch/x86/cmos_clock.h"
 #include "arch/x86/msr.h"
+#include "arch/x86/tsc.h"
 #include "core/log.h"
 #include "guest/config.h"
 #include "guest/devices.h"
@@ -45,6 +46,37 @@ void vm_exit(struct vm *vm, uint64_t status)
 	vm->state = VM_EXITED;
 }
 
+/* Whether a line of `bytes` fits the guest's console budget, topped up
+ * at CONSOLE_RATE since the last look.  A flooding guest loses lines,
+ * not the others their share of the console and of the CPU: a byte to
+ * a UART at 115200 baud costs 87 us of host time, so the console carries
+ * about 11 KiB/s in all, and a 1 KiB REP OUTSB holds the CPU for 89 ms. */
+static bool console_budget(struct vm *vm, unsigned bytes)
+{
+	struct guest_console *c = &vm->console;
+	uint64_t now = rdtsc(), khz = tsc_khz();
+
+	if (now > c->budget_tsc && khz) {
+		uint64_t idle = now - c->budget_tsc;
+		/* Two seconds refill any budget; the product stays small. */
+		c->budget += idle > 2 * khz * 1000 ? CONSOLE_BURST : idle * CONSOLE_RATE / (khz * 1000);
+		if (c->budget > CONSOLE_BURST)
+			c->budget = CONSOLE_BURST;
+		c->budget_tsc = now;
+	}
+	if (c->budget >= bytes) {
+		c->budget -= bytes;
+		return true;
+	}
+	/* Said once; the guest's end line counts what was dropped. */
+	if (!c->dropped_lines)
+		pr_warn("guest %s floods its console (over %u KiB/s): dropping lines beyond that",
+			vm->name, CONSOLE_RATE >> 10);
+	c->dropped_lines++;
+	c->dropped_bytes += bytes;
+	return false;
+}
+
 void guest_console_flush(struct vm *vm)
 {
 	struct guest_console *c = &vm->console;
@@ -52,7 +84,8 @@ void guest_console_flush(struct vm *vm)
 	if (!c->len)
 		return;
 	c->line[c->len] = 0;
-	kprintf("[%s] %s\n", vm->name, c->line);
+	if (console_budget(vm, c->len + 1))
+		kprintf("[%s] %s\n", vm->name, c->line);
 	c->len = 0;
 }
 
@@ -65,7 +98,7 @@ void guest_console_putc(struct vm *vm, char c)
 	if (c == '\n') {
 		if (con->len)
 			guest_console_flush(vm);
-		else
+		else if (console_budget(vm, 1))
 			kprintf("[%s] \n", vm->name);
 		return;
 	}
@@ -103,6 +136,8 @@ int vm_create(struct vm *vm, unsigned index, unsigned module, const uint8_t *ima
 	vm->index = index;
 	vm->vcpu.vm = vm;
 	vcpu_reset_core_state(&vm->vcpu);
+	vm->console.budget = CONSOLE_BURST;   /* a guest starts with a full console budget */
+	vm->console.budget_tsc = rdtsc();
 	/* Name the guest as soon as its name is known, so even an option
 	 * error is reported against it; "moduleN" before that. */
 	rc = guest_config_parse(module_cmdline, &cfg, err, err_size);

@@ -43,9 +43,18 @@ struct guest_input {
 	uint64_t dropped;
 };
 
+/* A guest's share of the hypervisor's console: lines go out while its
+ * budget lasts (CONSOLE_RATE bytes per second, bursts up to
+ * CONSOLE_BURST), the rest are dropped and counted (guest/vm.c). */
+#define CONSOLE_RATE  (2u << 10)
+#define CONSOLE_BURST (4u << 10)
+
 struct guest_console {
 	char line[CONSOLE_LINE_MAX];
 	unsigned len;
+	uint64_t budget;           /* bytes it may print now */
+	uint64_t budget_tsc;       /* when the budget was last topped up */
+	uint64_t dropped_lines, dropped_bytes;
 };
 
 struct vm {

@@ -158,6 +158,27 @@ def idle_is_cheap(console, names=VMX_NAMES, timed=True):
     return None
 
 
+def flood_bounded(console, names=VMX_NAMES, timed=True):
+    """A guest flooding its console for 3 s: at most its budget reaches
+    the console (2 KiB/s and an 8 KiB burst, guest/vm.h: 14 KiB, about
+    230 of its 64-byte lines), the rest is dropped and counted, and
+    the four CPU-bound guests beside it each do their 10,000,000
+    instructions of work in at most 60,000,000 TSC ticks (five guests
+    share the CPU: 50,000,000 is the fair share; Bochs, deterministic)."""
+    printed = len(re.findall(r"^\[flood\] ", console, re.M))
+    if printed > (3 * 2 + 8) * 1024 // 64 + 10:
+        return "%d flood lines reached the console, more than its budget" % printed
+    m = re.search(r"^tern: guest flood: .*; (\d+) console lines \((\d+) bytes\) dropped", console, re.M)
+    if not m or int(m.group(1)) < 1000:
+        return "the flood's dropped lines are not reported (or too few: %s)" % (m and m.group(1))
+    work = [int(x) for x in re.findall(r"^\[w\d\] spin work (\d+) ticks$", console, re.M)]
+    if len(work) != 4:
+        return "%d of the 4 workers reported their work" % len(work)
+    if timed and max(work) > 60000000:
+        return "a worker beside the flood took %d ticks, more than 60,000,000" % max(work)
+    return None
+
+
 def string_io_lines(console):
     """cpustate prints one line by REP OUTSB under each paging mode."""
     n = len(re.findall(r"^\[cpustate\] string I/O through guest paging works$", console, re.M))
@@ -498,6 +519,17 @@ CASES = [
          reject=[r"FAIL", r"reboot 6\)", r"still running"],
          last=r"^tern: all guests done: 1 exited, 1 stopped$",
          checks=[frames_returned]),
+    # A guest flooding its console beside four CPU-bound ones: its output
+    # is bounded and its drops reported; the others keep their share.
+    dict(name="bochs-console-flood", emu="bochs", mem="128M", end="success", timeout=300,
+         guests=[G + "flood.elf name=flood mem=4M -- seconds=3"] +
+                [G + "spinner.elf name=w%d mem=4M -- work" % i for i in range(1, 5)],
+         expect=[r"^tern: guest flood floods its console \(over 2 KiB/s\): dropping lines beyond that$",
+                 r"^tern: guest flood exited status=1$"] +
+                [r"^tern: guest w%d exited status=1$" % i for i in range(1, 5)],
+         reject=[r"FAIL", r"stopped:"],
+         last=r"^tern: all guests done: 5 exited, 0 stopped$",
+         checks=[flood_bounded, frames_returned]),
     dict(name="bochs-guests-hostile", emu="bochs", mem="128M", end="failure", timeout=300,
          guests=[G + "readpast.elf name=readpast mem=4M", G + "triple.elf name=triple mem=4M",
                  G + "vmxon.elf name=vmxon mem=4M",
@@ -591,6 +623,7 @@ SVM_CHECKS = {
     toucher_faults_per_page: lambda c: toucher_faults_per_page(c, SVM_NAMES),
     spinners_interleave: lambda c: spinners_interleave(c, SVM_NAMES),
     idle_is_cheap: lambda c: idle_is_cheap(c, SVM_NAMES, timed=False),
+    flood_bounded: lambda c: flood_bounded(c, SVM_NAMES, timed=False),
 }
 
 CASES += [svm_twin(c) for c in CASES

@@ -18,6 +18,11 @@ void uart_disable(void);
  * is written)? */
 bool uart_present_io(uint16_t base);
 void uart_putc(char c);
+/* Buffer the output from now on (true), or flush and stop (false); send
+ * what the transmitter takes now, without waiting; bytes still to send. */
+void uart_buffer(bool on);
+void uart_drain(void);
+unsigned uart_pending(void);
 /* A byte typed on the console, or -1 when none waits (or no UART). */
 int uart_getc(void);
 /* Whether the console is a UART (and so can be typed into). */
