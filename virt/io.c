@@ -6,6 +6,7 @@
 #include "guest/gva.h"
 #include "guest/vm.h"
 #include "virt/exit.h"
+#include "virt/strio.h"
 #include "virt/vcpu.h"
 
 #define RFLAGS_DF      (1ull << 10)
@@ -51,40 +52,34 @@ static int linear_access(struct vcpu *v, uint64_t linear, void *buf, unsigned si
 	return rc;
 }
 
-static uint64_t address_mask(unsigned addr_size)
-{
-	return addr_size == 8 ? ~0ull : (1ull << (8 * addr_size)) - 1;
-}
-
 /* INS writes ES:rDI; OUTS reads seg:rSI, DS unless overridden (SDM
  * Vol. 2B "INS", "OUTS").  In 64-bit mode only FS and GS have a base. */
-static uint64_t string_linear(struct vcpu *v, const struct vexit *e, uint64_t mask)
+static uint64_t string_base(struct vcpu *v, const struct vexit *e, bool code64)
 {
-	bool in = e->io.flags & VIO_IN;
-	unsigned seg = in ? SEG_ES : e->io.seg;
-	uint64_t offset = v->gpr[in ? GPR_RDI : GPR_RSI] & mask;
+	unsigned seg = e->io.flags & VIO_IN ? SEG_ES : e->io.seg;
 	struct vseg s;
 
-	if (vcpu_long_mode(v) && seg != SEG_FS && seg != SEG_GS)
-		return offset;
+	if (code64 && seg != SEG_FS && seg != SEG_GS)
+		return 0;
 	vcpu_get_seg(v, (enum vseg_reg)seg, &s);
-	return s.base + offset;
+	return s.base;
 }
 
-/* Not inlined into handle_io: its frame would cost every IN and OUT. */
+/* Not inlined into handle_io: its frame would cost every IN and OUT.
+ * The index and count wrap at the address size (virt/strio.h). */
 static __attribute__((noinline)) enum exit_action string_io(struct vcpu *v, const struct vexit *e)
 {
 	uint16_t port = e->io.port;
-	unsigned size = e->io.size;
-	bool in = e->io.flags & VIO_IN, rep = e->io.flags & VIO_REP;
-	uint64_t mask = address_mask(e->io.addr_size);
+	unsigned size = e->io.size, asz = e->io.addr_size;
+	bool in = e->io.flags & VIO_IN, rep = e->io.flags & VIO_REP, code64 = vcpu_long_mode(v);
 	int64_t step = vcpu_get(v, VREG_RFLAGS) & RFLAGS_DF ? -(int64_t)size : (int64_t)size;
-	uint64_t linear = string_linear(v, e, mask);
-	uint64_t count = rep ? v->gpr[GPR_RCX] & mask : 1;
-	unsigned idx = in ? GPR_RDI : GPR_RSI;
+	uint64_t base = string_base(v, e, code64);
+	uint64_t count = rep ? v->gpr[GPR_RCX] & strio_mask(asz) : 1;
+	uint64_t *index = &v->gpr[in ? GPR_RDI : GPR_RSI];
 	uint64_t done = 0;
 
-	for (; done < count && done < STRING_IO_BATCH; done++, linear += (uint64_t)step) {
+	for (; done < count && done < STRING_IO_BATCH; done++) {
+		uint64_t linear = strio_linear(base, *index, asz, code64);
 		uint32_t value = 0;
 		if (in) {
 			value = port_bus_in(v->vm, &v->vm->ports, port, size);
@@ -95,14 +90,14 @@ static __attribute__((noinline)) enum exit_action string_io(struct vcpu *v, cons
 				break;
 			port_bus_out(v->vm, &v->vm->ports, port, size, value);
 		}
-		v->gpr[idx] = (v->gpr[idx] & ~mask) | ((v->gpr[idx] + (uint64_t)step) & mask);
+		*index = strio_next(*index, step, asz, code64);
 		if (v->vm->state != VM_RUNNABLE)
 			return EXIT_STOP;
 	}
 	if (v->vm->state != VM_RUNNABLE)
 		return EXIT_STOP;   /* it touched memory outside its RAM */
-	if (rep)
-		v->gpr[GPR_RCX] = (v->gpr[GPR_RCX] & ~mask) | ((count - done) & mask);
+	if (rep && done)   /* no element, no register written */
+		v->gpr[GPR_RCX] = strio_set(v->gpr[GPR_RCX], count - done, asz, code64);
 	/* Done, or a fault was injected (RIP stays for the handler to retry). */
 	if (done == count)
 		return EXIT_ADVANCE;

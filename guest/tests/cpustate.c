@@ -258,6 +258,33 @@ static void check_single_step(void)
 	step_check("a LAPIC read (MMIO, emulated)", after);
 }
 
+static volatile uint8_t *phys(uint32_t addr)
+{
+	__asm__("" : "+r"(addr));   /* a physical address, not a null pointer */
+	return (volatile uint8_t *)addr;
+}
+
+/* A 16-bit REP INSB (67h prefix in 32-bit code) from ES:FFFE for four
+ * bytes wraps to ES:0000 (SDM Vol. 1 3.3.7): "QEMU" from fw_cfg lands at
+ * FFFEh, FFFFh, 0 and 1, nothing at 10000h; DI and CX change in their
+ * low 16 bits only. */
+static void check_string_io_wrap(void)
+{
+	volatile uint8_t *low = phys(0), *high = phys(0xFFFE), *past = phys(0x10000);
+	uint8_t saved[2] = { low[0], low[1] };
+	uint32_t edi = 0xABCDFFFE, ecx = 0x12340004;
+
+	past[0] = past[1] = 0x5A;
+	outw(FW_CFG_PORT_SEL, FW_CFG_SIGNATURE);
+	__asm__ volatile("cld\n\t.byte 0x67\n\trep insb" : "+D"(edi), "+c"(ecx) : "d"(FW_CFG_PORT_DATA)
+			 : "memory");
+	check(high[0] == 'Q' && high[1] == 'E' && low[0] == 'M' && low[1] == 'U' && past[0] == 0x5A &&
+	      past[1] == 0x5A && edi == 0xABCD0002 && ecx == 0x12340000,
+	      "16-bit REP INSB wraps from ES:FFFF to ES:0000 (%c%c at FFFE, %c%c at 0, %02x%02x at 10000, "
+	      "EDI 0x%08x, ECX 0x%08x)", high[0], high[1], low[0], low[1], past[0], past[1], edi, ecx);
+	low[0] = saved[0], low[1] = saved[1];
+}
+
 int main(uint32_t magic, const struct mb_info *mbi)
 {
 	(void)magic;
@@ -270,6 +297,7 @@ int main(uint32_t magic, const struct mb_info *mbi)
 	check_cache_flushes();
 	check_rdpmc_and_mtrr_def_type();
 	check_single_step();
+	check_string_io_wrap();
 	check_string_io_paging();
 	return check_summary("cpustate");
 }
