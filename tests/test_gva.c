@@ -17,6 +17,7 @@
 #define CR4_PAE  (1ull << 5)
 #define EFER_LME (1ull << 8)
 #define EFER_LMA (1ull << 10)
+#define EFER_NXE (1ull << 11)   /* XD is a bit, not reserved (4.5.4) */
 
 #define P  1ull
 #define W  2ull
@@ -67,7 +68,7 @@ static void set64(uint64_t table, unsigned idx, uint64_t e)
 
 static struct gva_mode mode(uint64_t cr0, uint64_t cr3, uint64_t cr4, uint64_t efer)
 {
-	struct gva_mode m = { cr0, cr3, cr4, efer, mem_read, NULL };
+	struct gva_mode m = { cr0, cr3, cr4, efer, mem_read, NULL, NULL, 0 };
 	return m;
 }
 
@@ -254,7 +255,7 @@ TEST(gva_pae_2m_page)
 TEST(gva_pae_4k_pages)
 {
 	build_pae();
-	struct gva_mode m = mode(CR0_PE | CR0_PG | CR0_WP, PDPT_PAE, CR4_PAE, 0);
+	struct gva_mode m = mode(CR0_PE | CR0_PG | CR0_WP, PDPT_PAE, CR4_PAE, EFER_NXE);
 
 	CHECK(xlate(&m, 0xFFFFF123, GVA_WRITE, NULL) == 0x89ABC123);
 	/* User write through a PDPTE with no U/S or R/W bits. */
@@ -321,7 +322,7 @@ static void build_4level(void)
 TEST(gva_4level_1g_page)
 {
 	build_4level();
-	struct gva_mode m = mode(CR0_PE | CR0_PG | CR0_WP, PML4, CR4_PAE, EFER_LME | EFER_LMA);
+	struct gva_mode m = mode(CR0_PE | CR0_PG | CR0_WP, PML4, CR4_PAE, EFER_LME | EFER_LMA | EFER_NXE);
 
 	CHECK(xlate(&m, 0x52345678, GVA_WRITE | GVA_USER, NULL) == 0x412345678ull);
 	CHECK(xlate(&m, 0x7FFFFFFF, 0, NULL) == 0x43FFFFFFFull);
@@ -332,7 +333,7 @@ TEST(gva_4level_1g_page)
 TEST(gva_4level_2m_and_4k_pages)
 {
 	build_4level();
-	struct gva_mode m = mode(CR0_PE | CR0_PG | CR0_WP, PML4, CR4_PAE, EFER_LME | EFER_LMA);
+	struct gva_mode m = mode(CR0_PE | CR0_PG | CR0_WP, PML4, CR4_PAE, EFER_LME | EFER_LMA | EFER_NXE);
 
 	CHECK(xlate(&m, 0x00312345, GVA_USER | GVA_WRITE, NULL) == 0x3FF12345ull);
 	CHECK(xlate(&m, 0xFFFFFFFF80001ABCull, GVA_WRITE, NULL) == 0x777777ABCull);
@@ -347,7 +348,7 @@ TEST(gva_4level_faults)
 	uint32_t pf;
 
 	build_4level();
-	struct gva_mode m = mode(CR0_PE | CR0_PG | CR0_WP, PML4, CR4_PAE, EFER_LME | EFER_LMA);
+	struct gva_mode m = mode(CR0_PE | CR0_PG | CR0_WP, PML4, CR4_PAE, EFER_LME | EFER_LMA | EFER_NXE);
 
 	/* Not present at each level: PML4E, PDPTE, PDE, PTE. */
 	CHECK(xlate(&m, 0x0000008000000000ull, 0, &pf) == FAILS);
@@ -392,7 +393,7 @@ TEST(gva_not_present_wins_over_protection)
 	uint32_t pf;
 
 	build_4level();
-	struct gva_mode m = mode(CR0_PE | CR0_PG | CR0_WP, PML4, CR4_PAE, EFER_LME | EFER_LMA);
+	struct gva_mode m = mode(CR0_PE | CR0_PG | CR0_WP, PML4, CR4_PAE, EFER_LME | EFER_LMA | EFER_NXE);
 
 	/* Supervisor PML4E/PDPTE/PDE, PTE 0 not present, user write. */
 	CHECK(xlate(&m, 0xFFFFFFFF80000000ull, GVA_WRITE | GVA_USER, &pf) == FAILS);
@@ -415,7 +416,7 @@ TEST(gva_4level_read_only_upper_level)
 	uint32_t pf;
 
 	build_4level();
-	struct gva_mode m = mode(CR0_PE | CR0_PG | CR0_WP, PML4, CR4_PAE, EFER_LME | EFER_LMA);
+	struct gva_mode m = mode(CR0_PE | CR0_PG | CR0_WP, PML4, CR4_PAE, EFER_LME | EFER_LMA | EFER_NXE);
 
 	/* R/W clear in the PDE makes every page under it read-only. */
 	set64(PD4, 0, PT4 | P);
@@ -461,4 +462,144 @@ TEST(gva_read_callback_failure)
 	build_pae();
 	set64(PD_PAE3, 0x1FF, 0x7FFFF000ull | P | W);
 	CHECK(xlate(&m, 0xFFFFF123, 0, &pf) == FAILS);
+}
+
+/* ---- reserved bits (4.7: P=1, RSVD=1) and A/D flags (4.8) ---------- */
+
+#define RSVD 8u
+#define A (1ull << 5)
+#define D (1ull << 6)
+
+static unsigned writes;
+
+static int mem_write(void *ctx, uint64_t gpa, const void *src, unsigned size)
+{
+	(void)ctx;
+	writes++;
+	if (gpa >= MEM_SIZE || MEM_SIZE - gpa < size || gpa % size)
+		return -1;
+	memcpy(mem + gpa, src, size);
+	return 0;
+}
+
+static uint64_t get64(uint64_t table, unsigned idx)
+{
+	uint64_t e;
+	memcpy(&e, mem + table + 8 * idx, 8);
+	return e;
+}
+
+static uint32_t get32(uint64_t table, unsigned idx)
+{
+	uint32_t e;
+	memcpy(&e, mem + table + 4 * idx, 4);
+	return e;
+}
+
+/* XD is reserved while EFER.NXE is clear, in PAE and 4-level paging: a
+ * read through such a PTE faults with RSVD as a plain load would. */
+TEST(gva_xd_reserved_without_nxe)
+{
+	uint32_t pf;
+
+	build_pae();
+	struct gva_mode m = mode(CR0_PE | CR0_PG, PDPT_PAE, CR4_PAE, 0);
+	CHECK(xlate(&m, 0x00601000, 0, &pf) == FAILS);
+	CHECK(pf == (1 | RSVD));
+	CHECK(xlate(&m, 0x00601000, GVA_WRITE | GVA_USER, &pf) == FAILS);
+	CHECK(pf == (1 | 2 | 4 | RSVD));
+	m.efer = EFER_NXE;
+	CHECK(xlate(&m, 0x00601000, 0, &pf) == 0x123456000ull);
+}
+
+/* Bits at or above MAXPHYADDR, PS in a PML4E, bits 20:13 of a 2 MiB
+ * page and 29:13 of a 1 GiB page are reserved. */
+TEST(gva_reserved_bits_4level)
+{
+	uint32_t pf;
+
+	build_4level();
+	struct gva_mode m = mode(CR0_PE | CR0_PG, PML4, CR4_PAE, EFER_LME | EFER_LMA | EFER_NXE);
+	m.maxphyaddr = 34;                                        /* the 1 GiB page at 16 GiB has bit 34 */
+	CHECK(xlate(&m, 0x52345678, 0, &pf) == FAILS && pf == (1 | RSVD));
+	m.maxphyaddr = 40;
+	CHECK(xlate(&m, 0x52345678, 0, &pf) == 0x412345678ull);   /* within 40 bits */
+	set64(PD4L, 1, 0x3FE00000ull | (1ull << 13) | PS | P | W | U);
+	CHECK(xlate(&m, 0x00312345, 0, &pf) == FAILS && pf == (1 | RSVD));
+	set64(PDPT0, 1, 0x400000000ull | (1ull << 20) | PS | P | W | U);
+	CHECK(xlate(&m, 0x52345678, 0, &pf) == FAILS && pf == (1 | RSVD));
+	set64(PML4, 0, PDPT0 | PS | P | W | U);
+	CHECK(xlate(&m, 0x80000000ull, 0, &pf) == FAILS && pf == (1 | RSVD));
+}
+
+/* PAE: bits 62:MAXPHYADDR reserved in PDEs and PTEs (not just 51:M). */
+TEST(gva_reserved_bits_pae)
+{
+	uint32_t pf;
+
+	build_pae();
+	struct gva_mode m = mode(CR0_PE | CR0_PG, PDPT_PAE, CR4_PAE, EFER_NXE);
+	set64(PT_PAE2, 0, 0x0ABCD000ull | (1ull << 60) | P | W | U);
+	CHECK(xlate(&m, 0x00600000, 0, &pf) == FAILS && pf == (1 | RSVD));
+	set64(PD_PAE0, 1, 0x12600000ull | (1ull << 16) | PS | P | W | U);   /* 2 MiB: 20:13 */
+	CHECK(xlate(&m, 0x00234567, 0, &pf) == FAILS && pf == (1 | RSVD));
+}
+
+/* 32-bit paging with PSE: bit 21 of a 4 MiB PDE is reserved, and so are
+ * the PA bits of 20:13 beyond MAXPHYADDR; 4 KiB entries have none. */
+TEST(gva_reserved_bits_32bit_pse)
+{
+	uint32_t pf;
+
+	reset_mem();
+	set32(0x1000, 1, 0x00400000u | (1u << 21) | (uint32_t)(PS | P | W));
+	set32(0x1000, 2, 0x00800000u | (1u << 13) | (uint32_t)(PS | P | W));   /* PA bit 32 */
+	struct gva_mode m = mode(CR0_PE | CR0_PG, 0x1000, CR4_PSE, 0);
+	m.maxphyaddr = 32;
+	CHECK(xlate(&m, 0x00400000, 0, &pf) == FAILS && pf == (1 | RSVD));
+	CHECK(xlate(&m, 0x00800000, 0, &pf) == FAILS && pf == (1 | RSVD));
+	m.maxphyaddr = 36;
+	CHECK(xlate(&m, 0x00800010, 0, &pf) == 0x100800010ull);
+}
+
+/* A successful walk sets A in each entry it used and D in the leaf for
+ * a write; a faulting walk changes nothing; PAE PDPTEs get no A. */
+TEST(gva_accessed_and_dirty)
+{
+	uint32_t pf;
+
+	build_4level();
+	struct gva_mode m = mode(CR0_PE | CR0_PG | CR0_WP, PML4, CR4_PAE, EFER_LME | EFER_LMA | EFER_NXE);
+	m.write = mem_write;
+	writes = 0;
+	CHECK(xlate(&m, 0xFFFFFFFF80001ABCull, 0, NULL) == 0x777777ABCull);
+	CHECK((get64(PML4, 0x1FF) & A) && (get64(PDPTH, 0x1FE) & A) && (get64(PD4, 0) & A));
+	CHECK((get64(PT4, 1) & (A | D)) == A);
+	CHECK(writes == 4);
+	writes = 0;
+	CHECK(xlate(&m, 0xFFFFFFFF80001ABCull, 0, NULL) == 0x777777ABCull);
+	CHECK(writes == 0);                                    /* already set: no writes */
+	CHECK(xlate(&m, 0xFFFFFFFF80001ABCull, GVA_WRITE, NULL) == 0x777777ABCull);
+	CHECK((get64(PT4, 1) & (A | D)) == (A | D) && writes == 1);
+	writes = 0;
+	CHECK(xlate(&m, 0xFFFFFFFF80002000ull, GVA_WRITE, &pf) == FAILS);   /* read-only: no flags */
+	CHECK(writes == 0 && !(get64(PT4, 2) & A));
+	/* A 2 MiB leaf gets D. */
+	CHECK(xlate(&m, 0x00312345, GVA_WRITE, NULL) == 0x3FF12345ull);
+	CHECK((get64(PD4L, 1) & (A | D)) == (A | D));
+
+	build_pae();
+	m = mode(CR0_PE | CR0_PG, PDPT_PAE, CR4_PAE, EFER_NXE);
+	m.write = mem_write;
+	CHECK(xlate(&m, 0xFFFFF123, GVA_WRITE, NULL) == 0x89ABC123);
+	CHECK(!(get64(PDPT_PAE, 3) & A));
+	CHECK((get64(PD_PAE3, 0x1FF) & A) && (get64(PT_PAE, 0x1FF) & (A | D)) == (A | D));
+
+	reset_mem();
+	set32(0x1000, 0, 0x2000u | (uint32_t)(P | W));
+	set32(0x2000, 5, 0x7000u | (uint32_t)(P | W));
+	m = mode(CR0_PE | CR0_PG, 0x1000, 0, 0);
+	m.write = mem_write;
+	CHECK(xlate(&m, 0x5123, GVA_WRITE, NULL) == 0x7123);
+	CHECK((get32(0x1000, 0) & A) && (get32(0x2000, 5) & (A | D)) == (A | D));
 }

@@ -1,5 +1,6 @@
 /* The core's share of a vCPU (virt/vcpu.h). */
 #include "virt/vcpu.h"
+#include "arch/x86/cpuid.h"
 #include "guest/gva.h"
 #include "guest/vm.h"
 #include "lib/string.h"
@@ -61,11 +62,31 @@ unsigned vcpu_fetch_insn(struct vcpu *v, uint8_t *buf, unsigned max)
 	return n;
 }
 
+static int write_table(void *ctx, uint64_t gpa, const void *src, unsigned size)
+{
+	return gmem_write(ctx, gpa, src, size);
+}
+
+/* The guest's physical-address width: the host's, which CPUID leaf
+ * 80000008h passes through (virt/cpuid.c); asked once. */
+static unsigned guest_maxphyaddr(void)
+{
+	static unsigned bits;
+
+	if (!bits) {
+		bits = cpuid(0x80000000, 0).eax >= 0x80000008 ? cpuid(0x80000008, 0).eax & 0xFF : 36;
+		if (bits < 32 || bits > 52)
+			bits = 36;
+	}
+	return bits;
+}
+
 int vcpu_translate(struct vcpu *v, uint64_t linear, unsigned access, uint64_t *gpa, uint32_t *pf)
 {
 	struct gva_mode mode = {
 		.cr0 = vcpu_get(v, VREG_CR0), .cr3 = vcpu_get(v, VREG_CR3), .cr4 = vcpu_get(v, VREG_CR4),
 		.efer = vcpu_get(v, VREG_EFER), .read = read_table, .ctx = &v->vm->mem,
+		.write = write_table, .maxphyaddr = guest_maxphyaddr(),
 	};
 
 	if (vcpu_cpl(v) == 3)
