@@ -130,8 +130,33 @@ $(BUILD)/tests/test_%: tests/test_%.c tests/test.h $$(TEST_DEPS_$$*) $(HEADERS)
 
 unit-tests: $(TEST_BINS)
 
-test: deps all unit-tests $(GUEST_ELFS)
+test: deps all unit-tests fuzz-targets $(GUEST_ELFS)
 	scripts/test.sh
+
+# libFuzzer targets (fuzz/): every parser and decoder that takes outside
+# bytes, built from the hypervisor's own sources with clang.  `make fuzz
+# FUZZ_SECONDS=N` runs each for N seconds; make test runs each briefly.
+FUZZ_SECONDS ?= 60
+FUZZ_DEPS_mb2       := boot/mb2.c lib/format.c
+FUZZ_DEPS_guestcfg  := guest/config.c lib/cmdline.c lib/format.c
+FUZZ_DEPS_multiboot := guest/multiboot.c guest/layout.c lib/format.c
+FUZZ_DEPS_mmio_insn := virt/mmio_insn.c
+FUZZ_DEPS_gva       := guest/gva.c
+FUZZ_DEPS_acpi      := arch/x86/acpi_s5.c
+FUZZ_DEPS_devices   := devices/uart16550.c devices/i8259.c devices/i8254.c devices/ioapic.c \
+		       devices/i8042.c devices/rtc.c devices/acpi_pm.c
+FUZZ_NAMES := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
+FUZZ_BINS  := $(addprefix $(BUILD)/fuzz/fuzz_,$(FUZZ_NAMES))
+
+$(BUILD)/fuzz/fuzz_%: fuzz/fuzz_%.c $$(FUZZ_DEPS_$$*) $(HEADERS)
+	@mkdir -p $(dir $@)
+	clang -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-Wall -Wextra -Werror -I. $< $(FUZZ_DEPS_$*) -o $@
+
+.PHONY: fuzz fuzz-targets
+fuzz-targets: $(FUZZ_BINS)
+fuzz: deps fuzz-targets $(GUEST_ELFS)
+	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh
 
 bench: deps all $(GUEST_ELFS)
 	scripts/bench.sh

@@ -4,7 +4,7 @@
 # neither it prints the exact command and stops (DESIGN.md section 3).
 set -euo pipefail
 PKGS=(gcc make nasm binutils grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools
-      qemu-system-x86 ovmf bochs bochs-sdl bochsbios vgabios python3)
+      qemu-system-x86 ovmf bochs bochs-sdl bochsbios vgabios python3 clang libclang-rt-14-dev)
 missing=()
 for p in "${PKGS[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

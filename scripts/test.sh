@@ -14,6 +14,8 @@ for t in build/tests/test_*; do
 	[ "${PIPESTATUS[0]}" -eq 0 ] || echo "FAIL - ${name#test_}: exited non-zero" | tee -a "$log"
 done
 scripts/check-layers.sh | tee -a "$log" | grep -v '^ok - ' || true
+# Each fuzz target briefly (make fuzz runs them longer).
+FUZZ_SECONDS=${FUZZ_SECONDS:-5} scripts/fuzz.sh | tee -a "$log" | grep -v '^ok - ' || true
 echo "unit tests: $(grep -c '^ok - ' "$log") passed"
 python3 scripts/emutest.py "$@" 2>&1 | tee -a "$log"
 passed=$(grep -c '^ok - ' "$log")
