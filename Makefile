@@ -143,6 +143,7 @@ FUZZ_DEPS_multiboot := guest/multiboot.c guest/layout.c lib/format.c
 FUZZ_DEPS_mmio_insn := virt/mmio_insn.c
 FUZZ_DEPS_gva       := guest/gva.c
 FUZZ_DEPS_acpi      := arch/x86/acpi_s5.c
+FUZZ_DEPS_exitdecode := vmx/decode.c svm/decode.c
 FUZZ_DEPS_devices   := devices/uart16550.c devices/i8259.c devices/i8254.c devices/ioapic.c \
 		       devices/i8042.c devices/rtc.c devices/acpi_pm.c
 FUZZ_NAMES := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))

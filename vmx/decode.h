@@ -24,7 +24,11 @@ static inline void vmx_decode_io(struct vexit *e, uint64_t qual)
 
 static inline void vmx_decode_string_io(struct vexit *e, uint32_t insn_info)
 {
-	e->io.addr_size = (uint8_t)(2u << ((insn_info >> 7) & 3));
+	/* 0, 1, 2: 16, 32, 64 bits; 3 is not used -- taken as 64 rather
+	 * than let a 128-bit mask reach the string I/O code. */
+	static const uint8_t sizes[4] = { 2, 4, 8, 8 };
+
+	e->io.addr_size = sizes[(insn_info >> 7) & 3];
 	e->io.seg = (uint8_t)((insn_info >> 15) & 7);   /* ES..GS: the order of enum vseg_reg */
 }
 
