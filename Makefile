@@ -61,6 +61,7 @@ TEST_DEPS_rtc       := devices/rtc.c
 TEST_DEPS_acpi_pm   := devices/acpi_pm.c
 TEST_DEPS_uart      := devices/uart16550.c
 TEST_DEPS_focus     := guest/focus.c
+TEST_DEPS_range     :=
 TEST_DEPS_firmware  := guest/firmware.c arch/x86/acpi_s5.c
 TESTS   := $(patsubst tests/test_%.c,%,$(wildcard tests/test_*.c))
 TEST_BINS := $(addprefix $(BUILD)/tests/test_,$(TESTS))

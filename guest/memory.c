@@ -1,5 +1,6 @@
 #include "guest/memory.h"
 #include "lib/compiler.h"
+#include "lib/range.h"
 #include "lib/string.h"
 #include "mm/frame.h"
 #include "mm/paging.h"
@@ -114,7 +115,7 @@ static int copy_pages(struct guest_memory *m, uint64_t gpa, uint8_t *buf, size_t
 {
 	enum gmem_fault why;
 
-	if (gpa + len < gpa || gpa + len > m->ram_size)
+	if (!range_within(gpa, len, m->ram_size))
 		return -1;
 	while (len) {
 		uint8_t *page = backed_page(m, gpa, &why);

@@ -1,6 +1,7 @@
 #include "guest/multiboot.h"
 #include "guest/layout.h"
 #include "lib/format.h"
+#include "lib/range.h"
 
 #include <stdbool.h>
 
@@ -45,17 +46,12 @@ long multiboot_find_header(const uint8_t *image, size_t size)
 	return -1;
 }
 
-static bool fits(uint64_t base, uint64_t len, uint64_t ram_size)
-{
-	return base + len >= base && base + len <= ram_size;
-}
-
 /* The BIOS area is ROM to the guest (guest/memory.h): a kernel loaded
  * there could not write its data, so it is refused as GRUB refuses to
  * load over firmware. */
 static bool over_rom(uint64_t base, uint64_t len)
 {
-	return base < GUEST_HIGH_BASE && base + len > GUEST_BIOS_BASE;
+	return range_overlaps(base, len, GUEST_BIOS_BASE, GUEST_HIGH_BASE - GUEST_BIOS_BASE);
 }
 
 /* a.out kludge (3.1.3): the header's address fields say where to load. */
@@ -82,7 +78,7 @@ static int load_aout(const uint8_t *image, size_t size, uint64_t ram_size,
 	uint64_t end = bss_end ? bss_end : load_addr + len;
 	if (end < load_addr + len)
 		return ERR("multiboot header: bss_end_addr below the loaded image");
-	if (!fits(load_addr, end - load_addr, ram_size))
+	if (!range_within(load_addr, end - load_addr, ram_size))
 		return ERR("kernel [0x%x-0x%llx) does not fit in guest RAM of %llu KiB", load_addr,
 			   (unsigned long long)end, (unsigned long long)(ram_size >> 10));
 	if (over_rom(load_addr, end - load_addr))
@@ -141,7 +137,7 @@ static int load_segment(const uint8_t *image, size_t size, uint64_t ram_size, co
 	if (filesz > memsz || offset + filesz < offset || offset + filesz > size)
 		return ERR("ELF segment at 0x%llx: file bytes outside the image",
 			   (unsigned long long)paddr);
-	if (!fits(paddr, memsz, ram_size) || paddr + memsz > 0xFFFFFFFFull)
+	if (!range_within(paddr, memsz, ram_size) || paddr + memsz > 0xFFFFFFFFull)
 		return ERR("kernel segment [0x%llx-0x%llx) does not fit in guest RAM of %llu KiB",
 			   (unsigned long long)paddr, (unsigned long long)(paddr + memsz),
 			   (unsigned long long)(ram_size >> 10));
