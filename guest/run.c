@@ -62,33 +62,44 @@ static void switch_to(struct vcpu *v)
 	loaded = v;
 }
 
+#define END_LINE_MAX 512
+
+/* Add to the end line at n; its new length (a full line stays full). */
+static int __attribute__((format(printf, 3, 4))) append(char *line, int n, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (n >= END_LINE_MAX)
+		return n;
+	va_start(ap, fmt);
+	n += kvsnprintf(line + n, END_LINE_MAX - (size_t)n, fmt, ap);
+	va_end(ap);
+	return n;
+}
+
 static void print_exit_counts(const struct vm *vm)
 {
 	const uint64_t *exits = vm->vcpu.exits;
-	char line[512];
+	char line[END_LINE_MAX];
 	int n = 0;
 	uint64_t total = 0;
 
 	for (unsigned k = 0; k < VEXIT_KINDS; k++)
 		total += exits[k];
-	n += ksnprintf(line + n, sizeof line - (size_t)n, "guest %s: %llu exits", vm->name,
-		       (unsigned long long)total);
-	for (unsigned k = 0; k < VEXIT_KINDS && n < (int)sizeof line; k++)
+	n = append(line, n, "guest %s: %llu exits", vm->name, (unsigned long long)total);
+	for (unsigned k = 0; k < VEXIT_KINDS; k++)
 		if (exits[k])
-			n += ksnprintf(line + n, sizeof line - (size_t)n, ", %s %llu",
-				       backend->exit_names[k], (unsigned long long)exits[k]);
-	if (vm->rom_writes && n < (int)sizeof line)
-		n += ksnprintf(line + n, sizeof line - (size_t)n, "; %llu writes to ROM dropped",
-			       (unsigned long long)vm->rom_writes);
-	if (vm->console.dropped_lines && n < (int)sizeof line)
-		n += ksnprintf(line + n, sizeof line - (size_t)n, "; %llu console lines (%llu bytes) dropped",
-			       (unsigned long long)vm->console.dropped_lines,
-			       (unsigned long long)vm->console.dropped_bytes);
-	if (vm->reboots && n < (int)sizeof line)
-		n += ksnprintf(line + n, sizeof line - (size_t)n, "; rebooted %u times", vm->reboots);
-	if (vm->input.dropped && n < (int)sizeof line)
-		n += ksnprintf(line + n, sizeof line - (size_t)n, "; %llu typed bytes dropped",
-			       (unsigned long long)vm->input.dropped);
+			n = append(line, n, ", %s %llu", backend->exit_names[k], (unsigned long long)exits[k]);
+	if (vm->rom_writes)
+		n = append(line, n, "; %llu writes to ROM dropped", (unsigned long long)vm->rom_writes);
+	if (vm->console.dropped_lines)
+		n = append(line, n, "; %llu console lines (%llu bytes) dropped",
+			   (unsigned long long)vm->console.dropped_lines,
+			   (unsigned long long)vm->console.dropped_bytes);
+	if (vm->reboots)
+		n = append(line, n, "; rebooted %u times", vm->reboots);
+	if (vm->input.dropped)
+		n = append(line, n, "; %llu typed bytes dropped", (unsigned long long)vm->input.dropped);
 	pr_info("%s; %llu pages backed", line, (unsigned long long)vm->mem.ram_frames);
 }
 
@@ -142,11 +153,6 @@ static void finish(struct vm *vm, unsigned *exited, unsigned *stopped)
 	vm_destroy(vm);
 }
 
-/* One slice of a guest: it runs until the slice is over in wall-clock
- * time (the host's work on its exits counts), it halts, or it ends, or
- * until `wake`, when another guest, halted, has a timer due.  In between
- * runs its device timers fire and its interrupts go in; a run never lasts
- * past its next device timer. */
 /* The time the console's UART takes to send its FIFO's 16 bytes at
  * 115200 baud (1.4 ms): while output waits (arch/x86/uart16550.c), no
  * run lasts longer, so the console keeps its pace whatever the guests do. */
@@ -155,6 +161,11 @@ static uint64_t drain_interval(void)
 	return tsc_khz() * 14 / 10;
 }
 
+/* One slice of a guest: it runs until the slice is over in wall-clock
+ * time (the host's work on its exits counts), it halts, or it ends, or
+ * until `wake`, when another guest, halted, has a timer due.  In between
+ * runs its device timers fire and its interrupts go in; a run never lasts
+ * past its next device timer. */
 static void run_slice(struct vm *vm, uint64_t slice, uint64_t wake)
 {
 	struct vcpu *v = &vm->vcpu;
@@ -177,9 +188,10 @@ static void run_slice(struct vm *vm, uint64_t slice, uint64_t wake)
 			return;
 		v->deadline = timer < end ? timer : end;
 		if (uart_pending()) {
+			uint64_t drained = now + drain_interval();
 			uart_drain();
-			if (now + drain_interval() < v->deadline)
-				v->deadline = now + drain_interval();
+			if (drained < v->deadline)
+				v->deadline = drained;
 		}
 		backend->run(v);
 	}

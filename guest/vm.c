@@ -14,28 +14,32 @@
 #include "mm/paging.h"
 #include "virt/backend.h"
 
+/* The guest leaves VM_RUNNABLE for `state`, with the reason; the first
+ * reason is the one that counts. */
+static void leave(struct vm *vm, enum vm_state state, const char *fmt, va_list ap)
+{
+	if (vm->state != VM_RUNNABLE)
+		return;
+	kvsnprintf(vm->stop_reason, sizeof vm->stop_reason, fmt, ap);
+	vm->state = state;
+}
+
 void vm_stop(struct vm *vm, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (vm->state != VM_RUNNABLE)
-		return;   /* the first reason is the one that counts */
 	va_start(ap, fmt);
-	kvsnprintf(vm->stop_reason, sizeof vm->stop_reason, fmt, ap);
+	leave(vm, VM_STOPPED, fmt, ap);
 	va_end(ap);
-	vm->state = VM_STOPPED;
 }
 
 void vm_reset(struct vm *vm, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (vm->state != VM_RUNNABLE)
-		return;
 	va_start(ap, fmt);
-	kvsnprintf(vm->stop_reason, sizeof vm->stop_reason, fmt, ap);
+	leave(vm, vm->reboot_on_reset ? VM_RESETTING : VM_STOPPED, fmt, ap);
 	va_end(ap);
-	vm->state = vm->reboot_on_reset ? VM_RESETTING : VM_STOPPED;
 }
 
 void vm_exit(struct vm *vm, uint64_t status)
@@ -170,19 +174,25 @@ int vm_create(struct vm *vm, unsigned index, unsigned module, const uint8_t *ima
 
 int vm_reboot(struct vm *vm, char *err, size_t err_size)
 {
-	static struct vm old;   /* what survives: the origin, the counts, the CMOS (one CPU) */
+	/* What survives: where it came from, the reboot counts, the CMOS. */
+	unsigned index = vm->index, module = vm->module, reboots = vm->reboots;
+	unsigned in_window = vm->reboots_in_window;
+	uint64_t window = vm->reboot_window;
+	const uint8_t *image = vm->image;
+	size_t size = vm->image_size;
+	const char *cmdline = vm->module_cmdline;
+	uint8_t cmos[sizeof vm->rtc.cmos];
 
-	memcpy(&old, vm, sizeof old);
+	memcpy(cmos, vm->rtc.cmos, sizeof cmos);
 	vm_destroy(vm);
-	if (vm_create(vm, old.index, old.module, old.image, old.image_size, old.module_cmdline, err,
-		      err_size)) {
+	if (vm_create(vm, index, module, image, size, cmdline, err, err_size)) {
 		vm_destroy(vm);
 		return -1;
 	}
-	vm->reboots = old.reboots;
-	vm->reboot_window = old.reboot_window;
-	vm->reboots_in_window = old.reboots_in_window;
-	memcpy(vm->rtc.cmos, old.rtc.cmos, sizeof vm->rtc.cmos);
+	vm->reboots = reboots;
+	vm->reboot_window = window;
+	vm->reboots_in_window = in_window;
+	memcpy(vm->rtc.cmos, cmos, sizeof cmos);
 	return 0;
 }
 
