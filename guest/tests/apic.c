@@ -279,16 +279,10 @@ static void x2apic_checks(uint32_t tsc_khz, uint32_t bus_khz)
 
 int main(uint32_t magic, const struct mb_info *mbi)
 {
-	char buf[16];
-	unsigned want = 20;
+	unsigned want = cmdline_number(mbi_cmdline(mbi), "ticks", 20);
 	uint32_t tsc_khz, bus_khz;
 
 	(void)magic;
-	if (cmdline_value(mbi_cmdline(mbi), "ticks", buf, sizeof buf)) {
-		want = 0;
-		for (const char *p = buf; *p >= '0' && *p <= '9'; p++)
-			want = want * 10 + (unsigned)(*p - '0');
-	}
 	outb(0x21, 0xFF);                            /* the 8259s stay masked */
 	outb(0xA1, 0xFF);
 	irq_set_handler(VEC_TIMER, on_timer);

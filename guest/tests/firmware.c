@@ -172,8 +172,8 @@ static void madt_checks(void)
 static uint32_t pm_read(void) { return inl(pm_tmr) & 0xFFFFFF; }
 
 /* Percent the PM timer's rate may differ from the TSC's (command line
- * `tolerance=N`): exact under Bochs, loose where clocks are wall clocks. */
-static uint32_t tolerance = 2;
+ * `tolerance=N`, default 2): exact under Bochs, loose where clocks are wall clocks. */
+static uint32_t tolerance;
 
 static void pm_timer_checks(void)
 {
@@ -256,14 +256,8 @@ static void rom_checks(void)
 
 int main(uint32_t magic, const struct mb_info *mbi)
 {
-	char buf[8];
-
 	(void)magic;
-	if (cmdline_value(mbi_cmdline(mbi), "tolerance", buf, sizeof buf)) {
-		tolerance = 0;
-		for (const char *p = buf; *p >= '0' && *p <= '9'; p++)
-			tolerance = tolerance * 10 + (uint32_t)(*p - '0');
-	}
+	tolerance = cmdline_number(mbi_cmdline(mbi), "tolerance", 2);
 	outb(0x21, 0xFF);                            /* the 8259s stay masked */
 	outb(0xA1, 0xFF);
 	mp_checks();

@@ -9,15 +9,9 @@ static char block[1024];
 
 int main(uint32_t magic, const struct mb_info *mbi)
 {
-	char buf[8];
-	uint32_t seconds = 3, eax, ebx, ecx, edx, lines = 0;
+	uint32_t seconds = cmdline_number(mbi_cmdline(mbi), "seconds", 3), eax, ebx, ecx, edx, lines = 0;
 
 	(void)magic;
-	if (cmdline_value(mbi_cmdline(mbi), "seconds", buf, sizeof buf)) {
-		seconds = 0;
-		for (const char *p = buf; *p >= '0' && *p <= '9'; p++)
-			seconds = seconds * 10 + (uint32_t)(*p - '0');
-	}
 	__asm__ volatile("cpuid" : "=a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx) : "a"(0x40000010u), "c"(0));
 	for (unsigned i = 0; i < sizeof block; i++)
 		block[i] = i % 64 == 63 ? '\n' : (char)('a' + i % 26);

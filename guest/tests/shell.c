@@ -192,13 +192,9 @@ int main(uint32_t magic, const struct mb_info *mbi)
 {
 	uint32_t per_10ms;
 
-	char buf[12];
-	uint32_t idle = 0;
+	uint32_t idle = cmdline_number(mbi_cmdline(mbi), "idle", 0);
 
 	(void)magic;
-	if (cmdline_value(mbi_cmdline(mbi), "idle", buf, sizeof buf))
-		for (const char *p = buf; *p >= '0' && *p <= '9'; p++)
-			idle = idle * 10 + (uint32_t)(*p - '0');
 	outb(0x21, 0xFF);                    /* both 8259s masked */
 	outb(0xA1, 0xFF);
 	if (!find_hardware()) {

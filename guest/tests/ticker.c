@@ -149,15 +149,9 @@ static void pit_checks(void)
 
 int main(uint32_t magic, const struct mb_info *mbi)
 {
-	char buf[16];
-	unsigned want = 20, halts = 0, woke_after_hlt = 0;
+	unsigned want = cmdline_number(mbi_cmdline(mbi), "ticks", 20), halts = 0, woke_after_hlt = 0;
 
 	(void)magic;
-	if (cmdline_value(mbi_cmdline(mbi), "ticks", buf, sizeof buf)) {
-		want = 0;
-		for (const char *p = buf; *p >= '0' && *p <= '9'; p++)
-			want = want * 10 + (unsigned)(*p - '0');
-	}
 
 	/* The idle part first, so that a CPU-bound guest started beside
 	 * this one runs while this one only waits (the bochs-ticker case). */

@@ -456,6 +456,18 @@ bool cmdline_value(const char *s, const char *key, char *buf, size_t size)
 	return false;
 }
 
+uint32_t cmdline_number(const char *cmdline, const char *key, uint32_t absent)
+{
+	char buf[16];
+	uint32_t n = 0;
+
+	if (!cmdline_value(cmdline, key, buf, sizeof buf))
+		return absent;
+	for (const char *p = buf; *p >= '0' && *p <= '9'; p++)
+		n = n * 10 + (uint32_t)(*p - '0');
+	return n;
+}
+
 /* ---- start-up ----------------------------------------------------------------- */
 
 void guest_init(uint32_t magic, const struct mb_info *mbi)

@@ -73,6 +73,9 @@ uint32_t mbi_end(const struct mb_info *mbi);
  * given without '=') into buf, NUL-terminated; false when absent. */
 bool cmdline_has_word(const char *cmdline, const char *word);
 bool cmdline_value(const char *cmdline, const char *key, char *buf, size_t size);
+/* The decimal number of "key=N" (its leading digits; 0 if none), or
+ * `absent` when there is no such word. */
+uint32_t cmdline_number(const char *cmdline, const char *key, uint32_t absent);
 
 /* Image bounds from guest.ld: the image is [__image_start, _end). */
 extern char __image_start[], _end[];
