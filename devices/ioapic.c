@@ -25,18 +25,23 @@ void ioapic_reset(struct ioapic *io)
 
 /* Send pin i's interrupt if its entry lets it: unmasked, a delivery mode
  * that reaches a CPU, and for level triggering no EOI still awaited. */
+static bool level_triggered(uint64_t r)
+{
+	return (r & RTE_LEVEL) && RTE_DELIVERY(r) != IOAPIC_DELIVERY_NMI;
+}
+
 static void send(struct ioapic *io, unsigned i)
 {
 	uint64_t r = io->redir[i];
-	bool level = r & RTE_LEVEL;
+	bool nmi = RTE_DELIVERY(r) == IOAPIC_DELIVERY_NMI, level = level_triggered(r);
 
-	if ((r & RTE_MASK) || RTE_DELIVERY(r) > 1 || (level && (r & RTE_REMOTE_IRR)))
+	if ((r & RTE_MASK) || (RTE_DELIVERY(r) > 1 && !nmi) || (level && (r & RTE_REMOTE_IRR)))
 		return;
 	if (level)
 		io->redir[i] |= RTE_REMOTE_IRR;
 	if (io->deliver)
 		io->deliver(io->ctx, (uint8_t)(r & RTE_VECTOR), (uint8_t)(r >> 56),
-			    r & RTE_LOGICAL, level);
+			    r & RTE_LOGICAL, level, nmi);
 }
 
 /* The pin's level as its entry's polarity reads it (INTPOL, bit 13). */
@@ -53,7 +58,7 @@ void ioapic_set_pin(struct ioapic *io, unsigned pin, int level)
 		return;
 	was = asserted(io, pin);
 	io->lines = level ? io->lines | 1u << pin : io->lines & ~(1u << pin);
-	if (io->redir[pin] & RTE_LEVEL) {
+	if (level_triggered(io->redir[pin])) {
 		if (asserted(io, pin))
 			send(io, pin);
 	} else if (asserted(io, pin) && !was) {
@@ -112,7 +117,7 @@ static void write_register(struct ioapic *io, uint8_t reg, uint32_t value)
 	if (!(io->redir[i] & RTE_LEVEL))
 		io->redir[i] &= ~RTE_REMOTE_IRR;
 	/* A level interrupt unmasked while its line is asserted goes now. */
-	if ((io->redir[i] & RTE_LEVEL) && asserted(io, i))
+	if (level_triggered(io->redir[i]) && asserted(io, i))
 		send(io, i);
 }
 

@@ -7,13 +7,14 @@
  * through a callback.
  *
  * Modelled: ID (bits 27:24), version 20h with 24 entries, arbitration ID,
- * redirection entries (vector, delivery mode fixed or lowest priority,
- * physical or logical destination, polarity, trigger mode, mask,
+ * redirection entries (vector, delivery mode fixed, lowest priority or
+ * NMI, physical or logical destination, polarity, trigger mode, mask,
  * destination), edge and level triggering with remote IRR, the EOI from
- * the local APIC (broadcast) and through the EOI register.  Delivery
- * modes other than fixed and lowest priority (SMI, NMI, INIT, ExtINT)
- * are accepted in the entry and not delivered: one vCPU, and the 8259s
- * reach it through LINT0.
+ * the local APIC (broadcast) and through the EOI register.  An NMI entry
+ * sends an NMI on each rising edge whatever its trigger mode says
+ * (82093AA 3.2.4: NMI is edge-triggered).  Delivery modes SMI, INIT and
+ * ExtINT are accepted in the entry and not delivered: one vCPU, and the
+ * 8259s reach it through LINT0.
  */
 #ifndef TERN_DEVICES_IOAPIC_H
 #define TERN_DEVICES_IOAPIC_H
@@ -29,6 +30,7 @@
 #define IOAPIC_REGSEL       0x00
 #define IOAPIC_WINDOW       0x10
 #define IOAPIC_EOI          0x40
+#define IOAPIC_DELIVERY_NMI 4
 
 struct ioapic {
 	uint8_t regsel;
@@ -36,8 +38,8 @@ struct ioapic {
 	uint64_t redir[IOAPIC_PINS];
 	uint32_t lines;              /* pin levels as last driven (before polarity) */
 	/* Deliver `vector` to the destination (physical or logical, 8 bits);
-	 * level: level-triggered. */
-	void (*deliver)(void *ctx, uint8_t vector, uint8_t dest, bool logical, bool level);
+	 * level: level-triggered; nmi: an NMI (no vector). */
+	void (*deliver)(void *ctx, uint8_t vector, uint8_t dest, bool logical, bool level, bool nmi);
 	void *ctx;
 };
 

@@ -181,8 +181,13 @@ static void send_ipi(struct lapic *l, uint32_t lo, uint32_t dest)
 	bool to_self = shorthand == 1 || shorthand == 2 ||
 		       (shorthand == 0 && lapic_is_destination(l, dest, lo & (1u << 11)));
 
-	/* Fixed and lowest priority go to the APICs named; with one vCPU
-	 * that is this one or none.  INIT, SIPI, NMI, SMI need other CPUs. */
+	/* Fixed, lowest priority and NMI go to the APICs named; with one
+	 * vCPU that is this one or none.  An NMI has no vector (11.6.1).
+	 * INIT, SIPI, SMI need other CPUs. */
+	if (mode == DELIVERY_NMI) {
+		l->nmi |= to_self;
+		return;
+	}
 	if (mode > 1)
 		return;
 	if (vector < 16) {
@@ -365,6 +370,18 @@ int lapic_msr_write(struct lapic *l, uint32_t msr, uint64_t value, uint64_t now)
 	}
 }
 
+void lapic_lint_edge(struct lapic *l, unsigned pin)
+{
+	uint32_t lvt = l->lvt[3 + (pin & 1)];
+
+	if (!lapic_enabled(l) || (lvt & LVT_MASK))
+		return;
+	if (LVT_DELIVERY(lvt) == DELIVERY_NMI)
+		l->nmi = true;
+	else if (LVT_DELIVERY(lvt) == DELIVERY_FIXED)
+		lapic_accept(l, (uint8_t)(lvt & 0xFF), false);
+}
+
 /* ---- enable, disable, mode (11.4.3, 11.12.5) ---- */
 
 static void power_on_registers(struct lapic *l, uint64_t now)
@@ -381,6 +398,7 @@ static void power_on_registers(struct lapic *l, uint64_t now)
 	l->timer_armed = false;
 	l->deadline = LAPIC_NEVER;
 	l->eoi_level_vector = -1;
+	l->nmi = false;
 }
 
 void lapic_reset(struct lapic *l, uint32_t id, uint64_t now)

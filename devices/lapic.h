@@ -9,12 +9,13 @@
  * Modelled: ID, version (6 LVTs), TPR/PPR and priority classes, EOI (and
  * which vector it ended, for level-triggered sources), LDR/DFR (flat and
  * cluster), SVR (software enable, spurious vector), IRR/ISR/TMR, ESR
- * (illegal vectors), ICR (fixed and lowest-priority IPIs to itself,
+ * (illegal vectors), ICR (fixed, lowest-priority and NMI IPIs to itself,
  * by destination or shorthand; others are accepted and ignored: there is
- * one vCPU), every LVT with its writable bits, and the timer in one-shot,
- * periodic and TSC-deadline modes with the divide configuration.  Not
- * modelled: INIT/SIPI/NMI/SMI IPIs (single vCPU), the thermal, performance
- * and error interrupts' sources, the arbitration priority (reads 0).
+ * one vCPU), every LVT with its writable bits, edges on LINT0/LINT1
+ * (fixed or NMI), and the timer in one-shot, periodic and TSC-deadline
+ * modes with the divide configuration.  Not modelled: INIT/SIPI/SMI IPIs
+ * (single vCPU), the thermal, performance and error interrupts' sources,
+ * the arbitration priority (reads 0).
  */
 #ifndef TERN_DEVICES_LAPIC_H
 #define TERN_DEVICES_LAPIC_H
@@ -32,6 +33,7 @@
 #define LAPIC_LVT_COUNT 6
 #define LVT_DELIVERY(v) (((v) >> 8) & 7)
 #define DELIVERY_FIXED  0
+#define DELIVERY_NMI    4
 #define DELIVERY_EXTINT 7
 
 struct lapic {
@@ -45,6 +47,7 @@ struct lapic {
 	uint64_t deadline;                 /* TSC-deadline mode: clock to fire, or LAPIC_NEVER */
 	bool timer_armed;
 	int eoi_level_vector;              /* set by an EOI of a level-triggered vector, else -1 */
+	bool nmi;                          /* an NMI for the CPU (IPI, LINT): the platform takes it */
 };
 
 /* Power-on state of vCPU `id`'s LAPIC (SDM 11.4.7.1), then what a PC BIOS
@@ -84,6 +87,11 @@ uint8_t lapic_ack(struct lapic *l);
 /* LINT0 passes the 8259's INTR to the CPU (ExtINT, unmasked), or the
  * LAPIC is globally disabled and the 8259 reaches the CPU directly. */
 bool lapic_extint(const struct lapic *l);
+
+/* An edge on LINT0 (0) or LINT1 (1), as its LVT entry says: nothing
+ * while masked, an NMI (sets nmi), or a fixed interrupt.  (ExtINT on
+ * LINT0 is the 8259's level path, lapic_extint.) */
+void lapic_lint_edge(struct lapic *l, unsigned pin);
 
 /* Fire the timer if due at `now`; the clock of its next expiry, or
  * LAPIC_NEVER. */

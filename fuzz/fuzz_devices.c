@@ -12,9 +12,9 @@
 #include "devices/rtc.h"
 #include "devices/uart16550.h"
 
-static void deliver(void *ctx, uint8_t vector, uint8_t dest, bool logical, bool level)
+static void deliver(void *ctx, uint8_t vector, uint8_t dest, bool logical, bool level, bool nmi)
 {
-	(void)ctx, (void)vector, (void)dest, (void)logical, (void)level;
+	(void)ctx, (void)vector, (void)dest, (void)logical, (void)level, (void)nmi;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -4,10 +4,23 @@
 #include "core/log.h"
 #include "guest/devices.h"
 #include "guest/focus.h"
+#include "guest/intr.h"
 #include "guest/vm.h"
 
 static struct focus_keys keys;
 static int focus = -1;          /* index of the guest with the input */
+
+/* The NMI button: the guest's NMI line, which its NMI mask may hold. */
+static void nmi_key(struct vm *vm)
+{
+	if (vm->state != VM_RUNNABLE)
+		return;
+	if (vm_nmi_line(vm))
+		pr_always("console: NMI sent to guest %s", vm->name);
+	else
+		pr_always("console: NMI to guest %s dropped: its NMI mask (port 70h bit 7) is set",
+			  vm->name);
+}
 
 /* The first live guest from `from` on, round the list; -1 if none. */
 static int live_from(struct vm *vms, unsigned count, unsigned from)
@@ -48,9 +61,13 @@ void console_in_poll(struct vm *vms, unsigned count)
 		case FOCUS_NEXT:
 			move_focus(vms, count, (unsigned)focus + 1);
 			break;
+		case FOCUS_NMI:
+			if (focus >= 0)
+				nmi_key(&vms[focus]);
+			break;
 		case FOCUS_HELP:
 			pr_always("console: Ctrl-A n gives the input to the next guest, "
-				  "Ctrl-A Ctrl-A sends Ctrl-A");
+				  "Ctrl-A i sends it an NMI, Ctrl-A Ctrl-A sends Ctrl-A");
 			break;
 		case FOCUS_NONE:
 			break;

@@ -19,6 +19,7 @@ static void changed(struct vm *vm)
 		ioapic_eoi(&vm->ioapic, (uint8_t)vm->lapic.eoi_level_vector);
 		vm->lapic.eoi_level_vector = -1;
 	}
+	vm_lapic_nmi(vm);
 	vcpu_kick(&vm->vcpu);
 }
 

@@ -12,5 +12,7 @@ enum focus_action focus_key(struct focus_keys *k, uint8_t *byte)
 	k->escape = false;
 	if (*byte == FOCUS_ESCAPE)
 		return FOCUS_SEND;
-	return *byte == 'n' || *byte == 'N' ? FOCUS_NEXT : FOCUS_HELP;
+	if (*byte == 'n' || *byte == 'N')
+		return FOCUS_NEXT;
+	return *byte == 'i' || *byte == 'I' ? FOCUS_NMI : FOCUS_HELP;
 }

@@ -14,17 +14,50 @@
 #include "devices/lapic.h"
 #include "guest/devices.h"
 #include "guest/vm.h"
+#include "virt/vcpu.h"
 
 /* The I/O APIC's message to the local APIC.  Its 8-bit destination 0xFF
- * is a broadcast in either APIC mode (no interrupt remapping). */
-static void ioapic_deliver(void *ctx, uint8_t vector, uint8_t dest, bool logical, bool level)
+ * is a broadcast in either APIC mode (no interrupt remapping).  An NMI
+ * message goes to the CPU's NMI input, past the LAPIC's IRR. */
+static void ioapic_deliver(void *ctx, uint8_t vector, uint8_t dest, bool logical, bool level, bool nmi)
 {
 	struct vm *vm = ctx;
 
-	if (dest == 0xFF || lapic_is_destination(&vm->lapic, dest, logical)) {
-		lapic_accept(&vm->lapic, vector, level);
-		vcpu_kick(&vm->vcpu);
+	if (dest != 0xFF && !lapic_is_destination(&vm->lapic, dest, logical))
+		return;
+	if (nmi) {
+		vcpu_raise_nmi(&vm->vcpu);
+		return;
 	}
+	lapic_accept(&vm->lapic, vector, level);
+	vcpu_kick(&vm->vcpu);
+}
+
+/* NMIs the LAPIC raised (an NMI IPI to itself, LINT1) reach the CPU. */
+void vm_lapic_nmi(struct vm *vm)
+{
+	if (vm->lapic.nmi) {
+		vm->lapic.nmi = false;
+		vcpu_raise_nmi(&vm->vcpu);
+	}
+}
+
+/* The PC's NMI line (the chipset's SERR#/IOCHK#, or a front-panel NMI
+ * button), gated by the NMI mask at port 70h bit 7: in APIC mode it is
+ * wired to LINT1 (MP spec 5.1: virtual-wire mode), in PIC mode straight
+ * to the CPU's NMI pin.  False if it was masked. */
+bool vm_nmi_line(struct vm *vm)
+{
+	if (vm->rtc.nmi_masked)
+		return false;
+	if (!(vm->imcr & IMCR_APIC_MODE) || !lapic_enabled(&vm->lapic)) {
+		vcpu_raise_nmi(&vm->vcpu);
+		return true;
+	}
+	lapic_lint_edge(&vm->lapic, 1);
+	vm_lapic_nmi(vm);
+	vcpu_kick(&vm->vcpu);   /* LINT1 may have been a fixed interrupt */
+	return true;
 }
 
 void vm_intr_reset(struct vm *vm, uint64_t host_time)

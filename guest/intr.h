@@ -23,6 +23,12 @@ uint8_t vm_intr_ack(struct vm *vm);
 /* Drive ISA IRQ line irq; a device that changed it calls this, which
  * makes the vCPU look at its interrupts before it runs on. */
 void vm_set_irq(struct vm *vm, unsigned irq, int level);
+/* An NMI the local APIC raised (lapic.nmi) goes to the vCPU. */
+void vm_lapic_nmi(struct vm *vm);
+/* A pulse on the PC's NMI line (the console's NMI key): through the
+ * NMI mask (port 70h bit 7) to LINT1, or to the CPU in PIC mode.  False
+ * if the mask dropped it. */
+bool vm_nmi_line(struct vm *vm);
 /* Fire every device timer due at host TSC `now`; the TSC of the next
  * one, or TIMER_NONE. */
 uint64_t vm_timers_run(struct vm *vm, uint64_t now);

@@ -179,7 +179,7 @@ static void run_slice(struct vm *vm, uint64_t slice, uint64_t wake)
 		uint64_t timer = vm_timers_run(vm, now);
 
 		if (v->halted) {
-			if (!vm_intr_pending(vm))
+			if (!vcpu_wake_pending(v))
 				return;
 			v->halted = false;
 		}
@@ -210,7 +210,7 @@ static uint64_t first_wake(const struct vm *self, uint64_t now)
 		if (vm == self || vm->state != VM_RUNNABLE || !vm->vcpu.halted)
 			continue;
 		t = vm_timers_run(vm, now);
-		if (vm_intr_pending(vm))
+		if (vcpu_wake_pending(&vm->vcpu))
 			return now;
 		if (t < wake)
 			wake = t;
@@ -328,6 +328,7 @@ _Noreturn void guests_run(const struct mb2_info *info)
 	for (unsigned alive = vm_count; alive;) {
 		unsigned running = 0;
 		console_in_poll(vms, vm_count);
+		uart_drain();   /* output of guests that only wait now */
 		for (unsigned i = 0; i < vm_count; i++) {
 			struct vm *vm = &vms[i];
 			if (vm->state != VM_RUNNABLE)

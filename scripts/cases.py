@@ -459,6 +459,21 @@ CASES = [
          reject=[r"FAIL", r"stopped:"],
          last=r"^tern: all guests done: 1 exited, 0 stopped$",
          checks=[frames_returned]),
+    # NMIs: an NMI IPI to itself, blocking until IRET, the one-NMI latch,
+    # an I/O APIC pin in NMI mode, HLT woken by an NMI; and the console's
+    # NMI key (Ctrl-A i) through the CMOS NMI mask and LINT1.
+    dict(name="bochs-nmi", emu="bochs", mem="64M", end="success", timeout=300,
+         guests=[G + "nmi.elf name=nmi mem=4M -- key"],
+         typed=[(r"^\[nmi\] NMI masked: press Ctrl-A i, then a key$", "\x01ix"),
+                (r"^\[nmi\] NMI unmasked: press Ctrl-A i$", "\x01i"),
+                (r"^\[nmi\] LINT1 fixed: press Ctrl-A i$", "\x01i")],
+         expect=[r"^tern: console: NMI to guest nmi dropped: its NMI mask \(port 70h bit 7\) is set$",
+                 r"^tern: console: NMI sent to guest nmi$",
+                 r"^\[nmi\] nmi: all 11 checks passed$",
+                 r"^tern: guest nmi exited status=1$"],
+         reject=[r"FAIL", r"stopped:"],
+         last=r"^tern: all guests done: 1 exited, 0 stopped$",
+         checks=[frames_returned]),
     # The firmware tables as kernels find them (MP, ACPI), the PM timer
     # and its SCI, the read-only BIOS ROM, and power-off through ACPI S5.
     dict(name="bochs-firmware", emu="bochs", mem="64M", end="success", timeout=300,

@@ -9,6 +9,7 @@
 #include "lib/string.h"
 #include "mm/frame.h"
 #include "svm/npt.h"
+#include "svm/nmi.h"
 #include "svm/svm_exit.h"
 #include "svm/svm_vcpu.h"
 #include "virt/backend.h"
@@ -242,6 +243,8 @@ static void svm_inject(struct vcpu *v, const struct vevent *ev)
 	c->event_inj = ev->vector | (type << EVENTINJ_TYPE_SHIFT) | EVENTINJ_V |
 		       (ev->has_error ? EVENTINJ_EV : 0);
 	c->event_inj_err = ev->error;
+	if (ev->type == VEVENT_NMI)
+		svm_nmi_injected(v);
 }
 
 /* The ASID's TLB entries go at the next VMRUN. */
@@ -377,7 +380,8 @@ static const char *const exit_names[VEXIT_KINDS] = {
 	[VEXIT_CACHE_FLUSH] = "INVD/WBINVD", [VEXIT_VIRT_INSN] = "SVM instruction",
 	[VEXIT_UNDEFINED] = "MONITOR/MWAIT", [VEXIT_RDPMC] = "RDPMC", [VEXIT_NMI] = "NMI",
 	[VEXIT_EXCEPTION] = "exception", [VEXIT_INTR] = "INTR",
-	[VEXIT_QUANTUM] = "quantum", [VEXIT_IRQ_WINDOW] = "VINTR", [VEXIT_SHUTDOWN] = "shutdown",
+	[VEXIT_QUANTUM] = "quantum", [VEXIT_IRQ_WINDOW] = "VINTR",
+	[VEXIT_NMI_WINDOW] = "IRET/NMI step", [VEXIT_SHUTDOWN] = "shutdown",
 	[VEXIT_INIT] = "INIT", [VEXIT_SIPI] = "SIPI", [VEXIT_ENTRY_FAILED] = "VMEXIT_INVALID",
 };
 
@@ -403,6 +407,8 @@ struct backend svm_backend = {
 	.step_trap = svm_step_trap,
 	.irq_injectable = svm_irq_injectable,
 	.irq_window = svm_irq_window,
+	.nmi_injectable = svm_nmi_injectable,
+	.nmi_window = svm_nmi_window,
 	.flush_tlb = svm_flush_tlb,
 	.dump = vmcb_dump,
 	.sabotage = svm_sabotage,

@@ -5,6 +5,7 @@
 #include "guest/vm.h"
 #include "svm/check.h"
 #include "svm/decode.h"
+#include "svm/nmi.h"
 #include "svm/svm_exit.h"
 #include "svm/svm_vcpu.h"
 #include "virt/exit.h"
@@ -110,6 +111,8 @@ void svm_step_trap(struct vcpu *v)
 {
 	struct vmcb *b = to_svm(v)->vmcb;
 
+	if (svm_nmi_step_done(v))
+		return;
 	b->save.dr6 |= DR6_BS;
 	b->control.vmcb_clean &= ~VMCB_CLEAN_DRX;
 	inject_exception(v, VEC_DB, 0);
@@ -171,10 +174,28 @@ static ALWAYS_INLINE HOT_PATH int finish(struct vcpu *v, const struct vexit *e,
 	return 1;
 }
 
+/* The IRET intercept or the step's #DB (svm/nmi.c): the core looks at
+ * the pending NMI. */
+static __attribute__((noinline)) int nmi_window(struct vcpu *v, struct vexit *e)
+{
+	struct vmcb *b = to_svm(v)->vmcb;
+
+	e->kind = VEXIT_NMI_WINDOW;
+	e->reason = (uint32_t)b->control.exit_code;
+	svm_decode_event(&e->vectoring, (uint32_t)b->control.exit_int_info,
+			 b->control.exit_int_info_err);
+	reinject_vectoring_event(v, e);
+	return finish(v, e, vexit_handle(v, e));
+}
+
 /* Every exit but the hot ones: decoded in full (svm/decode.c). */
 static __attribute__((noinline)) HOT_PATH int dispatch_other(struct vcpu *v, struct vexit *e)
 {
 	struct vmcb *b = to_svm(v)->vmcb;
+
+	if ((b->control.exit_code == SVM_EXIT_IRET || b->control.exit_code == SVM_EXIT_EXCP(VEC_DB)) &&
+	    svm_nmi_exit(v))
+		return nmi_window(v, e);
 	struct svm_exit_info x = {
 		.code = b->control.exit_code, .info1 = b->control.exit_info_1,
 		.info2 = b->control.exit_info_2, .int_info = b->control.exit_int_info,

@@ -20,6 +20,11 @@ struct svm_vcpu {
 	/* CR0.CD/NW as the guest set them; the real CR0 keeps them clear
 	 * (svm/backend.c, guest_cr0). */
 	uint64_t cr0_hidden;
+	/* The guest's NMI blocking (svm/nmi.c): an NMI went in and its
+	 * IRET has not yet run; that IRET seen at rip iret_rip; one step
+	 * of the guest under way, and whether TF was the guest's own. */
+	bool nmi_masked, iret_seen, stepping, guest_tf;
+	uint64_t iret_rip;
 };
 
 static inline struct svm_vcpu *to_svm(struct vcpu *v)

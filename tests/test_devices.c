@@ -12,6 +12,10 @@
 #include "tests/test.h"
 #include "guest/devices.h"
 #include "guest/vm.h"
+#include "guest/dev_lapic.h"
+#include "guest/intr.h"
+#include "devices/ioapic.h"
+#include "devices/lapic.h"
 
 #include <stdint.h>
 
@@ -25,6 +29,7 @@ static struct {
 	char console[256];
 	unsigned console_len;
 	struct vm *last_vm;
+	unsigned nmis;
 } rec;
 
 static void record_stop(struct vm *vm, const char *fmt, va_list ap)
@@ -67,6 +72,13 @@ void guest_console_putc(struct vm *vm, char c)
 		rec.console[rec.console_len++] = c;
 	rec.console[rec.console_len] = 0;
 	rec.last_vm = vm;
+}
+
+/* virt/irq.c: an NMI for the vCPU. */
+void vcpu_raise_nmi(struct vcpu *v)
+{
+	(void)v;
+	rec.nmis++;
 }
 
 /* arch/x86/tsc.c: a 1 GHz TSC for the platform clock (guest/intr.c). */
@@ -649,4 +661,58 @@ TEST(crtc_registers_and_retrace)
 	uint32_t a = in(0x3DA, 1), b = in(0x3DA, 1);
 	CHECK((a & 0x08) != (b & 0x08));
 	CHECK(nothing_happened());
+}
+
+/* ---- NMIs ------------------------------------------------------------ */
+
+static void lapic_write(unsigned offset, uint32_t value)
+{
+	struct mmio_access dev;
+
+	vm.mmio_gpa = LAPIC_DEFAULT_BASE + offset;
+	CHECK(vm_apic_mmio(&vm, vm.mmio_gpa, &dev));
+	dev.write(dev.ctx, 0, 4, value);
+}
+
+/* The NMI line (the console's NMI key) as a PC wires it: through the
+ * NMI mask at port 70h bit 7, then to LINT1 in APIC mode (NMI as the
+ * BIOS leaves it, or whatever the LVT says), straight to the CPU in PIC
+ * mode (IMCR 0) or with the LAPIC disabled. */
+TEST(nmi_line_mask_lint1_and_imcr)
+{
+	CHECK(setup() == 0);
+	vm_intr_reset(&vm, 0);
+	CHECK(vm_nmi_line(&vm) && rec.nmis == 1);
+	outb(0x70, 0x80);                       /* NMI mask on */
+	CHECK(!vm_nmi_line(&vm) && rec.nmis == 1);
+	outb(0x70, 0x0D);
+	CHECK(vm_nmi_line(&vm) && rec.nmis == 2);
+	lapic_write(LAPIC_LVT_LINT1, LVT_MASK | 4u << 8);
+	CHECK(vm_nmi_line(&vm) && rec.nmis == 2 && lapic_pending(&vm.lapic) < 0);
+	lapic_write(LAPIC_LVT_LINT1, 0x47);     /* fixed: an interrupt, not an NMI */
+	CHECK(vm_nmi_line(&vm) && rec.nmis == 2 && lapic_pending(&vm.lapic) == 0x47);
+	lapic_write(LAPIC_LVT_LINT1, LVT_MASK);
+	outb(0x22, 0x70);
+	outb(0x23, 0x00);                       /* PIC mode: LINT1 is bypassed */
+	CHECK(vm_nmi_line(&vm) && rec.nmis == 3);
+	CHECK(nothing_happened());
+}
+
+/* NMIs from inside the platform: an NMI IPI to itself through the
+ * LAPIC's ICR, and an I/O APIC pin programmed for NMI delivery. */
+TEST(nmi_from_icr_and_ioapic)
+{
+	struct mmio_access dev;
+
+	CHECK(setup() == 0);
+	vm_intr_reset(&vm, 0);
+	lapic_write(LAPIC_ICR_LO, 4u << 8 | 1u << 18);          /* NMI, self */
+	CHECK(rec.nmis == 1 && !vm.lapic.nmi && lapic_pending(&vm.lapic) < 0);
+	vm.mmio_gpa = IOAPIC_DEFAULT_BASE;
+	CHECK(vm_apic_mmio(&vm, vm.mmio_gpa, &dev));
+	dev.write(dev.ctx, 0, 4, 0x10 + 2 * 4);                 /* IOREGSEL: pin 4, low */
+	dev.write(dev.ctx, 0x10, 4, 4u << 8);                   /* NMI, unmasked */
+	vm_set_irq(&vm, 4, 1);
+	vm_set_irq(&vm, 4, 0);
+	CHECK(rec.nmis == 2 && lapic_pending(&vm.lapic) < 0);
 }

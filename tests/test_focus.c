@@ -52,3 +52,16 @@ TEST(ctrl_a_other_key_is_help_and_swallowed)
 	CHECK(key(&k, '?', &b) == FOCUS_HELP);
 	CHECK(key(&k, 'q', &b) == FOCUS_SEND && b == 'q');
 }
+
+TEST(ctrl_a_i_sends_an_nmi)
+{
+	struct focus_keys k = { 0 };
+	uint8_t b;
+
+	CHECK(key(&k, 'i', &b) == FOCUS_SEND && b == 'i');     /* plain i is the guest's */
+	CHECK(key(&k, FOCUS_ESCAPE, &b) == FOCUS_NONE);
+	CHECK(key(&k, 'i', &b) == FOCUS_NMI);
+	CHECK(key(&k, FOCUS_ESCAPE, &b) == FOCUS_NONE);
+	CHECK(key(&k, 'I', &b) == FOCUS_NMI);
+	CHECK(key(&k, 'i', &b) == FOCUS_SEND);
+}

@@ -27,7 +27,7 @@
 #define MASKED     (1ull << 16)
 #define DEST(d)    ((uint64_t)(d) << 56)
 
-struct delivery { uint8_t vector, dest; bool logical, level; };
+struct delivery { uint8_t vector, dest; bool logical, level, nmi; };
 
 static struct ioapic io;             /* the device under test, fresh in each test */
 static struct delivery log_[64];     /* every message to the local APIC, in order */
@@ -35,11 +35,11 @@ static int nlog;
 static int ctx_marker;               /* the callback must get io.ctx back */
 static bool ctx_ok;
 
-static void record(void *ctx, uint8_t vector, uint8_t dest, bool logical, bool level)
+static void record(void *ctx, uint8_t vector, uint8_t dest, bool logical, bool level, bool nmi)
 {
 	ctx_ok &= ctx == &ctx_marker;
 	if (nlog < (int)(sizeof log_ / sizeof log_[0]))
-		log_[nlog] = (struct delivery){ vector, dest, logical, level };
+		log_[nlog] = (struct delivery){ vector, dest, logical, level, nmi };
 	nlog++;
 }
 
@@ -340,11 +340,13 @@ TEST(ioapic_polarity_change_applies_to_held_line)
 	CHECK(delivered(1, 0x39));
 }
 
-/* 3.2.4 delivery mode: 000 fixed and 001 lowest priority reach the
- * local APIC; SMI, NMI, INIT, ExtINT and the reserved codes are kept in
+/* 3.2.4 delivery mode: 000 fixed, 001 lowest priority and 100 NMI reach
+ * the local APIC; SMI, INIT, ExtINT and the reserved codes are kept in
  * the entry but not delivered by this model (ioapic.h), and set no
  * remote IRR. */
-TEST(ioapic_only_fixed_and_lowest_priority_delivered)
+static bool reaches_cpu(unsigned m) { return m <= 1 || m == 4; }
+
+TEST(ioapic_fixed_lowest_priority_and_nmi_delivered)
 {
 	setup();
 	for (unsigned m = 0; m < 8; m++) {
@@ -352,16 +354,36 @@ TEST(ioapic_only_fixed_and_lowest_priority_delivered)
 		set_rte(2, MODE(m) | 0x42);
 		pin(2, 1);
 		pin(2, 0);
-		CHECK(nlog == before + (m <= 1));
+		CHECK(nlog == before + reaches_cpu(m));
 		set_rte(20, MODE(m) | LEVEL | 0x60);
 		pin(20, 1);
-		CHECK(nlog == before + 2 * (m <= 1));
+		CHECK(nlog == before + 2 * reaches_cpu(m));
 		CHECK(!!(rte(20) & REMOTE_IRR) == (m <= 1));
 		CHECK(((rte(20) >> 8) & 7) == m);
+		if (reaches_cpu(m))
+			CHECK(log_[nlog - 1].nmi == (m == 4) && log_[nlog - 1].level == (m <= 1));
 		pin(20, 0);
 		ioapic_eoi(&io, 0x60);
 	}
-	CHECK(nlog == 4 && log_[2].vector == 0x42 && log_[3].vector == 0x60);
+	CHECK(nlog == 6 && log_[2].vector == 0x42 && log_[3].vector == 0x60);
+}
+
+/* 3.2.4: "NMI ... delivered as an edge; the trigger mode is ignored".
+ * An NMI entry marked level-triggered sends one NMI per rising edge,
+ * none while the line stays high, and never waits for an EOI. */
+TEST(ioapic_nmi_is_edge_whatever_the_trigger_mode)
+{
+	setup();
+	set_rte(9, MODE(4) | LEVEL);
+	pin(9, 1);
+	pin(9, 1);
+	CHECK(nlog == 1 && log_[0].nmi && !log_[0].level && !(rte(9) & REMOTE_IRR));
+	set_rte(9, MODE(4) | LEVEL);   /* rewriting the entry sends nothing */
+	ioapic_eoi(&io, 0);
+	CHECK(nlog == 1);
+	pin(9, 0);
+	pin(9, 1);
+	CHECK(nlog == 2 && log_[1].nmi && ctx_ok);
 }
 
 /* 3.2.4 destination mode (bit 11) and destination (63:56): physical

@@ -479,22 +479,67 @@ TEST(icr_illegal_vector)
 	CHECK(irr(0x10) && esr() == 0);
 }
 
-/* The header: INIT/SIPI/NMI IPIs are ignored (one vCPU), vector unchecked.
+/* The header: INIT/SIPI IPIs are ignored (one vCPU), vector unchecked.
  * Figure 11-12: delivery status (bit 12) reads 0; reserved bits read 0. */
-TEST(icr_init_nmi_ignored_status_zero)
+TEST(icr_init_sipi_ignored_status_zero)
 {
 	reset(0);
 	wr(LAPIC_ICR_LO, 0x40 | 5u << 8 | SELF);   /* INIT */
-	wr(LAPIC_ICR_LO, 0x41 | 4u << 8 | SELF);   /* NMI */
-	wr(LAPIC_ICR_LO, 0x00 | 4u << 8 | SELF);   /* NMI, vector 0 */
 	wr(LAPIC_ICR_LO, 0x42 | 6u << 8 | SELF);   /* SIPI */
-	CHECK(pend() == -1 && !irr(0x40) && !irr(0x41) && !irr(0x42) && esr() == 0);
+	CHECK(pend() == -1 && !irr(0x40) && !irr(0x42) && esr() == 0 && !l.nmi);
 	wr(LAPIC_ICR_LO, 0x43 | 1u << 8 | SELF | 1u << 12);   /* lowest priority */
 	CHECK(irr(0x43) && rd(LAPIC_ICR_LO) == (0x143 | SELF));
 	wr(LAPIC_ICR_HI, 0xFFFFFFFFu);
 	CHECK(rd(LAPIC_ICR_HI) == 0xFF000000u);
 	wr(LAPIC_ICR_LO, 0xFFFFFFFFu);           /* ExtINT, all-excluding-self */
 	CHECK(rd(LAPIC_ICR_LO) == 0x000CCFFFu);
+}
+
+/* 11.6.1 delivery mode 100 (NMI): "the vector information is ignored";
+ * it reaches this APIC's CPU when the APIC is a destination (self,
+ * all-including-self, its own ID), never its IRR, and raises no ESR bit
+ * even with a vector below 16. */
+TEST(icr_nmi_to_self_raises_nmi)
+{
+	reset(0);
+	wr(LAPIC_ICR_LO, 0x00 | 4u << 8 | SELF);
+	CHECK(l.nmi && pend() == -1 && esr() == 0);
+	l.nmi = false;
+	wr(LAPIC_ICR_LO, 0x41 | 4u << 8 | ALL_INCL);
+	CHECK(l.nmi && !irr(0x41));
+	l.nmi = false;
+	wr(LAPIC_ICR_LO, 0x41 | 4u << 8 | ALL_EXCL);
+	CHECK(!l.nmi);
+	wr(LAPIC_ICR_HI, 0x07000000u);
+	wr(LAPIC_ICR_LO, 0x41 | 4u << 8);   /* to APIC 7: not this one */
+	CHECK(!l.nmi);
+	wr(LAPIC_ICR_HI, 0x00000000u);
+	wr(LAPIC_ICR_LO, 0x41 | 4u << 8);   /* to APIC 0: this one */
+	CHECK(l.nmi && pend() == -1);
+}
+
+/* 11.5.1: LINT0/LINT1 edges go as their LVT says -- masked: nothing, NMI
+ * (what the BIOS leaves on LINT1): an NMI, fixed: the vector, as an
+ * edge-triggered interrupt; a globally disabled APIC passes nothing. */
+TEST(lint_edge_follows_lvt)
+{
+	reset(0);
+	lapic_lint_edge(&l, 1);
+	CHECK(l.nmi && pend() == -1);
+	l.nmi = false;
+	wr(LAPIC_LVT_LINT1, LVT_MASK | 4u << 8);
+	lapic_lint_edge(&l, 1);
+	CHECK(!l.nmi && pend() == -1);
+	wr(LAPIC_LVT_LINT1, 0x45);
+	lapic_lint_edge(&l, 1);
+	CHECK(!l.nmi && pend() == 0x45 && !reg_bit(LAPIC_TMR, 0x45));
+	wr(LAPIC_LVT_LINT0, 4u << 8);
+	lapic_lint_edge(&l, 0);
+	CHECK(l.nmi);
+	l.nmi = false;
+	CHECK(lapic_set_base(&l, LAPIC_DEFAULT_BASE, T0) == 0);   /* globally disabled */
+	lapic_lint_edge(&l, 1);
+	CHECK(!l.nmi);
 }
 
 /* 11.12.1: EXTD|EN switches to x2APIC; 11.12.10.2: LDR becomes ((id >> 4)

@@ -107,6 +107,15 @@ struct backend {
 	/* Exit (VEXIT_IRQ_WINDOW) as soon as the guest can take an
 	 * interrupt: on, or off. */
 	void (*irq_window)(struct vcpu *v, bool on);
+	/* Could an NMI be injected at the next entry: no NMI blocking (the
+	 * guest's NMI handler has returned with IRET), no MOV-SS shadow (nor
+	 * an STI shadow where the vendor blocks NMIs in it), and no event
+	 * already being injected.  Injecting an NMI blocks further NMIs
+	 * until the guest's next IRET. */
+	bool (*nmi_injectable)(struct vcpu *v);
+	/* Exit (VEXIT_NMI_WINDOW) as soon as an NMI could be injected (VMX
+	 * NMI-window exiting; SVM: the IRET intercept, then one step). */
+	void (*nmi_window)(struct vcpu *v, bool on);
 	/* Drop v's cached guest-linear translations (emulated CR3 load). */
 	void (*flush_tlb)(struct vcpu *v);
 	/* Print the VMCS/VMCB (hypervisor-bug reports). */

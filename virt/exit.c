@@ -31,6 +31,7 @@ const exit_handler_fn vexit_handlers[VEXIT_KINDS] = {
 	[VEXIT_XSETBV] = handle_xsetbv,
 	[VEXIT_HLT] = handle_hlt,
 	[VEXIT_IRQ_WINDOW] = handle_irq_window,
+	[VEXIT_NMI_WINDOW] = handle_irq_window,
 	[VEXIT_NPF] = handle_npf,
 	[VEXIT_NPT_MISCONFIG] = handle_npt_misconfig,
 	[VEXIT_CACHE_FLUSH] = handle_cache_flush,

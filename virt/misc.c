@@ -8,10 +8,11 @@
 #include "virt/exit.h"
 #include "virt/vcpu.h"
 
-/* HLT.  With interrupts enabled the vCPU waits for one: the scheduler
- * runs the others, or halts the CPU, until an interrupt is pending for
- * it (guest/run.c).  With interrupts disabled nothing can wake it (there
- * are no NMI sources): it is finished (DESIGN.md 5, "halted"). */
+/* HLT.  With interrupts enabled the vCPU waits for an interrupt or an
+ * NMI: the scheduler runs the others, or halts the CPU, until one is
+ * pending for it (guest/run.c).  With interrupts disabled only an NMI
+ * could wake it, and `cli; hlt` is how a guest says it is finished
+ * (DESIGN.md 5, "halted"): it ends there. */
 enum exit_action handle_hlt(struct vcpu *v, const struct vexit *e)
 {
 	(void)e;

@@ -40,6 +40,8 @@ struct vcpu {
 	uint64_t deadline;
 	bool halted;              /* in HLT, waiting for an interrupt */
 	bool irq_window;          /* interrupt-window exiting is on */
+	bool nmi_pending;         /* an NMI waits to be delivered (one is latched) */
+	bool nmi_window;          /* the backend's NMI window is on */
 
 	struct vm *vm;
 	void *be;                 /* the backend's own per-vCPU state */
@@ -100,9 +102,15 @@ static inline HOT_PATH bool vcpu_must_yield(const struct vcpu *v)
 	return unlikely(rdtsc() >= v->deadline);
 }
 
-/* Inject the highest-priority pending external interrupt if the guest
- * can take it now, else ask for an exit when it can (virt/irq.c). */
+/* Inject the pending NMI, or else the highest-priority pending external
+ * interrupt, if the guest can take it now; for what it cannot take yet,
+ * ask for an exit when it can (virt/irq.c). */
 void vcpu_deliver_interrupt(struct vcpu *v);
+/* An NMI for the vCPU (edge: NMIs that arrive while one is already
+ * pending are one NMI, as on the CPU, SDM Vol. 3A 6.7.1). */
+void vcpu_raise_nmi(struct vcpu *v);
+/* Would a halted vCPU wake up: an NMI or an interrupt is pending. */
+bool vcpu_wake_pending(const struct vcpu *v);
 
 /* GPR n, with RSP from the backend (MOV CR/DR name any GPR). */
 uint64_t vcpu_get_gpr(struct vcpu *v, unsigned n);

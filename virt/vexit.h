@@ -25,6 +25,7 @@ enum vexit_kind {
 	VEXIT_XSETBV,
 	VEXIT_HLT,
 	VEXIT_IRQ_WINDOW,     /* the guest can take the interrupt it was refused before */
+	VEXIT_NMI_WINDOW,     /* the guest may be able to take its pending NMI now */
 	VEXIT_NPF,            /* EPT violation / nested page fault */
 	VEXIT_NPT_MISCONFIG,  /* EPT misconfiguration / NPF with RSVD */
 	VEXIT_CACHE_FLUSH,    /* INVD, WBINVD */

@@ -211,6 +211,14 @@ static void vmx_inject(struct vcpu *v, const struct vevent *ev)
 	uint32_t info = ev->vector | ((uint32_t)ev->type << INTR_INFO_TYPE_SHIFT) | INTR_INFO_VALID;
 
 	(void)v;
+	/* The CPU may refuse to inject an NMI in an STI shadow (SDM Vol. 3C
+	 * 27.3.1.5); the shadow may block NMIs or not (Table 25-3), so the
+	 * NMI comes first and the shadow goes. */
+	if (ev->type == VEVENT_NMI) {
+		uint64_t s = vmread(GUEST_INTERRUPTIBILITY_INFO);
+		if (s & INTERRUPTIBILITY_STI)
+			vmwrite(GUEST_INTERRUPTIBILITY_INFO, s & ~(uint64_t)INTERRUPTIBILITY_STI);
+	}
 	if (ev->has_error) {
 		info |= INTR_INFO_DELIVER_ERROR_CODE;
 		vmwrite(VM_ENTRY_EXCEPTION_ERROR_CODE, ev->error);
@@ -223,22 +231,49 @@ static void vmx_inject(struct vcpu *v, const struct vevent *ev)
 	vmwrite(VM_ENTRY_INTR_INFO_FIELD, info);
 }
 
+/* No event may go in while one is already set up for this entry, nor
+ * past the interruptibility-state bits in `blocking`. */
+static bool injectable(uint32_t blocking)
+{
+	return !(vmread(GUEST_INTERRUPTIBILITY_INFO) & blocking) &&
+	       !(vmread(VM_ENTRY_INTR_INFO_FIELD) & INTR_INFO_VALID);
+}
+
+static void proc_control(uint32_t bit, bool on)
+{
+	uint32_t proc = (uint32_t)vmread(CPU_BASED_VM_EXEC_CONTROL);
+
+	vmwrite(CPU_BASED_VM_EXEC_CONTROL, on ? proc | bit : proc & ~bit);
+}
+
 static bool vmx_irq_injectable(struct vcpu *v)
 {
 	(void)v;
-	return !(vmread(GUEST_INTERRUPTIBILITY_INFO) & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS)) &&
-	       !(vmread(VM_ENTRY_INTR_INFO_FIELD) & INTR_INFO_VALID);
+	return injectable(INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS);
 }
 
 /* Interrupt-window exiting (SDM Vol. 3C 26.7.5): an exit before the
  * first instruction at which RFLAGS.IF = 1 and no shadow blocks. */
 static void vmx_irq_window(struct vcpu *v, bool on)
 {
-	uint32_t proc = (uint32_t)vmread(CPU_BASED_VM_EXEC_CONTROL);
-
 	(void)v;
-	vmwrite(CPU_BASED_VM_EXEC_CONTROL,
-		on ? proc | CPU_INTERRUPT_WINDOW_EXITING : proc & ~CPU_INTERRUPT_WINDOW_EXITING);
+	proc_control(CPU_INTERRUPT_WINDOW_EXITING, on);
+}
+
+/* With virtual NMIs the CPU keeps the guest's NMI blocking (set when
+ * one is injected, cleared by IRET: SDM Vol. 3C 26.3, 27.6.1.2). */
+static bool vmx_nmi_injectable(struct vcpu *v)
+{
+	(void)v;
+	return injectable(INTERRUPTIBILITY_MOV_SS | INTERRUPTIBILITY_NMI);
+}
+
+/* NMI-window exiting (26.7.6): an exit before the first instruction
+ * with no virtual-NMI blocking and no MOV-SS shadow. */
+static void vmx_nmi_window(struct vcpu *v, bool on)
+{
+	(void)v;
+	proc_control(CPU_NMI_WINDOW_EXITING, on);
 }
 
 static void vmx_flush_tlb(struct vcpu *v)
@@ -312,7 +347,7 @@ static const char *const exit_names[VEXIT_KINDS] = {
 	[VEXIT_UNHANDLED] = "unhandled", [VEXIT_CPUID] = "CPUID", [VEXIT_HYPERCALL] = "VMCALL",
 	[VEXIT_IO] = "I/O instruction", [VEXIT_RDMSR] = "RDMSR", [VEXIT_WRMSR] = "WRMSR",
 	[VEXIT_CR] = "CR access", [VEXIT_XSETBV] = "XSETBV", [VEXIT_HLT] = "HLT",
-	[VEXIT_IRQ_WINDOW] = "interrupt window",
+	[VEXIT_IRQ_WINDOW] = "interrupt window", [VEXIT_NMI_WINDOW] = "NMI window",
 	[VEXIT_NPF] = "EPT violation", [VEXIT_NPT_MISCONFIG] = "EPT misconfiguration",
 	[VEXIT_CACHE_FLUSH] = "INVD/WBINVD", [VEXIT_VIRT_INSN] = "VMX instruction",
 	[VEXIT_UNDEFINED] = "GETSEC/MONITOR/MWAIT", [VEXIT_RDPMC] = "RDPMC", [VEXIT_NMI] = "NMI",
@@ -343,6 +378,8 @@ struct backend vmx_backend = {
 	.step_trap = vmx_step_trap,
 	.irq_injectable = vmx_irq_injectable,
 	.irq_window = vmx_irq_window,
+	.nmi_injectable = vmx_nmi_injectable,
+	.nmi_window = vmx_nmi_window,
 	.flush_tlb = vmx_flush_tlb,
 	.dump = vmx_dump,
 	.sabotage = vmcs_sabotage,

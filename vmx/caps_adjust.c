@@ -55,13 +55,16 @@ static void probe_pin_proc(struct missing *m)
 
 	caps->pin = vmx_adjust_controls(
 		controls_msr(IA32_VMX_PINBASED_CTLS, IA32_VMX_TRUE_PINBASED_CTLS),
-		PIN_EXTERNAL_INTERRUPT_EXITING | PIN_NMI_EXITING | PIN_PREEMPTION_TIMER, 0, &miss);
+		PIN_EXTERNAL_INTERRUPT_EXITING | PIN_NMI_EXITING | PIN_VIRTUAL_NMIS | PIN_PREEMPTION_TIMER,
+		0, &miss);
 	note(m, miss & PIN_PREEMPTION_TIMER, "VMX-preemption timer");
-	note(m, miss & ~PIN_PREEMPTION_TIMER, "external-interrupt/NMI exiting");
+	note(m, miss & PIN_VIRTUAL_NMIS, "virtual NMIs");
+	note(m, miss & (PIN_EXTERNAL_INTERRUPT_EXITING | PIN_NMI_EXITING), "external-interrupt/NMI exiting");
 
-	/* Interrupt-window exiting is switched on and off per entry
-	 * (vmx/backend.c), so it is only checked here, not set. */
+	/* Interrupt- and NMI-window exiting are switched on and off per
+	 * entry (vmx/backend.c), so they are only checked here, not set. */
 	note(m, !((proc_allowed >> 32) & CPU_INTERRUPT_WINDOW_EXITING), "interrupt-window exiting");
+	note(m, !((proc_allowed >> 32) & CPU_NMI_WINDOW_EXITING), "NMI-window exiting");
 	/* CR3 load/store exiting are not asked for (with EPT the guest owns
 	 * CR3); they stay on only where allowed-0 forces them. */
 	caps->proc = vmx_adjust_controls(

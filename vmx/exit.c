@@ -32,6 +32,7 @@ static const uint8_t kinds[EXIT_REASON_SLOTS] = {
 	[EXIT_REASON_RDPMC] = VEXIT_RDPMC,
 	[EXIT_REASON_HLT] = VEXIT_HLT,
 	[EXIT_REASON_INTERRUPT_WINDOW] = VEXIT_IRQ_WINDOW,
+	[EXIT_REASON_NMI_WINDOW] = VEXIT_NMI_WINDOW,
 	[EXIT_REASON_INVD] = VEXIT_CACHE_FLUSH,
 	[EXIT_REASON_WBINVD] = VEXIT_CACHE_FLUSH,
 	[EXIT_REASON_VMCALL] = VEXIT_HYPERCALL,
@@ -60,6 +61,14 @@ static const uint8_t kinds[EXIT_REASON_SLOTS] = {
 };
 #pragma GCC diagnostic pop
 
+/* An IRET that faulted on EPT had unblocked NMIs; it runs again after
+ * the fault is mended, so the blocking must stand until then (SDM Vol.
+ * 3C 27.2.3, 28.2.1 bit 12). */
+static void nmi_blocked_again(void)
+{
+	vmwrite(GUEST_INTERRUPTIBILITY_INFO, vmread(GUEST_INTERRUPTIBILITY_INFO) | INTERRUPTIBILITY_NMI);
+}
+
 static HOT_PATH void read_vectoring(struct vexit *e)
 {
 	uint32_t info = (uint32_t)vmread(IDT_VECTORING_INFO_FIELD);
@@ -68,6 +77,16 @@ static HOT_PATH void read_vectoring(struct vexit *e)
 	if (info & INTR_INFO_VALID)
 		vmx_decode_event(&e->vectoring, info, (uint32_t)vmread(IDT_VECTORING_ERROR_CODE),
 				 (uint32_t)vmread(VM_EXIT_INSTRUCTION_LEN));
+}
+
+static ALWAYS_INLINE HOT_PATH void decode_npf(struct vexit *e)
+{
+	uint64_t q = vmread(EXIT_QUALIFICATION);
+
+	vmx_decode_ept(e, q, vmread(GUEST_PHYSICAL_ADDRESS));
+	read_vectoring(e);
+	if (unlikely(q & EPT_QUAL_NMI_UNBLOCKING) && !e->vectoring.valid)
+		nmi_blocked_again();
 }
 
 static void decode_exception(struct vexit *e)
@@ -102,8 +121,7 @@ static HOT_PATH void decode_other(struct vexit *e)
 		vmx_decode_cr(e, vmread(EXIT_QUALIFICATION));
 		break;
 	case VEXIT_NPF:
-		vmx_decode_ept(e, vmread(EXIT_QUALIFICATION), vmread(GUEST_PHYSICAL_ADDRESS));
-		read_vectoring(e);
+		decode_npf(e);
 		break;
 	case VEXIT_NPT_MISCONFIG:
 		e->npf.gpa = vmread(GUEST_PHYSICAL_ADDRESS);
@@ -206,8 +224,7 @@ HOT_PATH int vmx_exit_dispatch(struct vcpu *v)
 			e.cpl = guest_cpl();
 		} else if (e.kind == VEXIT_NPF) {
 			/* Every first touch of guest RAM comes here. */
-			vmx_decode_ept(&e, vmread(EXIT_QUALIFICATION), vmread(GUEST_PHYSICAL_ADDRESS));
-			read_vectoring(&e);
+			decode_npf(&e);
 		} else {
 			return dispatch_other(v, &e, reason);
 		}

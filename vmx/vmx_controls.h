@@ -22,6 +22,7 @@
 #define CPU_CR3_STORE_EXITING           (1u << 16)
 #define CPU_CR8_LOAD_EXITING            (1u << 19)
 #define CPU_CR8_STORE_EXITING           (1u << 20)
+#define CPU_NMI_WINDOW_EXITING          (1u << 22)
 #define CPU_MOV_DR_EXITING              (1u << 23)
 #define CPU_UNCOND_IO_EXITING           (1u << 24)
 #define CPU_USE_IO_BITMAPS              (1u << 25)
@@ -94,6 +95,12 @@
 /* Guest interruptibility state (Table 25-3) */
 #define INTERRUPTIBILITY_STI            (1u << 0)
 #define INTERRUPTIBILITY_MOV_SS         (1u << 1)
+#define INTERRUPTIBILITY_NMI            (1u << 3)   /* virtual-NMI blocking, with virtual NMIs */
+
+/* EPT violation qualification bit 12 (Table 28-7): the faulting access
+ * was IRET's, which had unblocked NMIs (27.2.3: set the blocking again
+ * when the IRET is to run again). */
+#define EPT_QUAL_NMI_UNBLOCKING         (1ull << 12)
 
 /* Segment access rights "unusable" bit (25.4.1) */
 #define AR_UNUSABLE                     (1u << 16)

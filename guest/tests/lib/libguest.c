@@ -286,6 +286,13 @@ void irq_set_handler(unsigned vector, void (*fn)(unsigned vector))
 		irq_handlers[vector - 32] = fn;
 }
 
+static void (*nmi_handler)(void);
+
+void nmi_set_handler(void (*fn)(void))
+{
+	nmi_handler = fn;
+}
+
 static volatile bool step_armed, step_caught;
 volatile uint32_t guest_step_eip, guest_step_dr6;
 
@@ -314,6 +321,10 @@ void exc_dispatch(struct exc_frame *f)
 		}
 		printf("unexpected interrupt vector %u at eip=0x%08x\n", f->vector, f->eip);
 		exit(EXIT_UNEXPECTED);
+	}
+	if (f->vector == 2 && nmi_handler) {
+		nmi_handler();
+		return;
 	}
 	if (f->vector == 1 && step_armed) {
 		step_armed = false;

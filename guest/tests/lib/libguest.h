@@ -273,6 +273,9 @@ struct exc_frame {
 #define IDT_VECTORS 256
 void idt_install(void);
 void irq_set_handler(unsigned vector, void (*fn)(unsigned vector));
+/* The NMI handler (vector 2; none: an NMI is unexpected).  It runs with
+ * NMIs blocked until the IRET that ends it. */
+void nmi_set_handler(void (*fn)(void));
 /* Where the last interrupt came in (the EIP it will return to). */
 extern volatile uint32_t guest_irq_eip;
 
