@@ -1,6 +1,7 @@
 #include "core/options.h"
 #include "core/log.h"
 #include "lib/cmdline.h"
+#include "lib/string.h"
 
 struct options options = {
 	.quantum_us = 10000,
@@ -34,6 +35,13 @@ static void parse_one(const struct cmdline_word *w)
 		/* Checked when the console is chosen (core/console.c). */
 		if (!w->value || !cmdline_copy_value(w, options.console, sizeof options.console))
 			bad(w, "expected com1-com4, io:PORT, mmio:ADDRESS[,WIDTH] or none");
+	} else if (cmdline_key_is(w, "apicv")) {
+		char buf[4];
+		if (!w->value || !cmdline_copy_value(w, buf, sizeof buf) ||
+		    (strcmp(buf, "on") && strcmp(buf, "off")))
+			bad(w, "expected on or off");
+		else
+			options.no_apicv = !strcmp(buf, "off");
 	} else if (cmdline_key_is(w, "crashtest")) {
 		if (!w->value || !cmdline_copy_value(w, options.crashtest, sizeof options.crashtest))
 			bad(w, "expected pf, ud, de, panic, vmentry, vmcontrol or eptmisconfig");

@@ -2,12 +2,14 @@
 #ifndef TERN_CORE_OPTIONS_H
 #define TERN_CORE_OPTIONS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct options {
 	uint64_t quantum_us;     /* scheduler time slice: quantum=<ms> */
 	char crashtest[16];      /* crashtest=<kind>: fail on purpose (core/crashtest.h) */
 	char console[40];        /* console=<where> (lib/console_spec.h), "" for the default */
+	bool no_apicv;           /* apicv=off: the CPU's APIC virtualization unused */
 };
 
 extern struct options options;

@@ -63,6 +63,7 @@ uint8_t lapic_ack(struct lapic *l)
 		return (uint8_t)(l->svr & 0xFF);
 	clear_bit(l->irr, (unsigned)v);
 	set_bit(l->isr, (unsigned)v);
+	l->page_stale = true;
 	return (uint8_t)v;
 }
 
@@ -86,6 +87,7 @@ void lapic_accept(struct lapic *l, uint8_t vector, bool level)
 		set_bit(l->tmr, vector);
 	else
 		clear_bit(l->tmr, vector);
+	l->page_stale = true;
 }
 
 static void eoi(struct lapic *l)
@@ -262,6 +264,7 @@ static void write_reg(struct lapic *l, unsigned offset, uint32_t value, uint64_t
 {
 	int lvt = lvt_index(offset);
 
+	l->page_stale = true;   /* whatever it was, the page shows it next */
 	if (lvt >= 0) {
 		write_lvt(l, lvt, value);
 		return;
@@ -382,6 +385,55 @@ void lapic_lint_edge(struct lapic *l, unsigned pin)
 		lapic_accept(l, (uint8_t)(lvt & 0xFF), false);
 }
 
+/* ---- the virtual-APIC page (SDM Vol. 3C 30.4.1) ---- */
+
+void lapic_mirror(struct lapic *l, uint32_t page[1024])
+{
+	if (!l->page_stale)
+		return;
+	l->page_stale = false;
+	page[LAPIC_ID / 4] = read_reg(l, LAPIC_ID, 0);
+	page[LAPIC_VERSION / 4] = VERSION_VALUE;
+	page[LAPIC_TPR / 4] = l->tpr;
+	page[LAPIC_PPR / 4] = ppr(l);
+	page[LAPIC_EOI / 4] = 0;
+	page[LAPIC_LDR / 4] = l->ldr;
+	page[LAPIC_DFR / 4] = l->dfr;
+	page[LAPIC_SVR / 4] = l->svr;
+	page[LAPIC_ESR / 4] = l->esr;
+	page[LAPIC_ICR_LO / 4] = l->icr_lo;
+	page[LAPIC_ICR_HI / 4] = l->icr_hi;
+	page[LAPIC_TIMER_INIT / 4] = l->timer_init;
+	page[LAPIC_TIMER_DIV / 4] = l->timer_div;
+	for (unsigned i = 0; i < 8; i++) {
+		page[(LAPIC_ISR + 16 * i) / 4] = l->isr[i];
+		page[(LAPIC_TMR + 16 * i) / 4] = l->tmr[i];
+		page[(LAPIC_IRR + 16 * i) / 4] = l->irr[i];
+	}
+	for (unsigned i = 0; i < LAPIC_LVT_COUNT; i++)
+		page[(LAPIC_LVT_TIMER + 16 * i) / 4] = l->lvt[i];
+}
+
+void lapic_take_tpr(struct lapic *l, const uint32_t page[1024])
+{
+	uint32_t tpr = page[LAPIC_TPR / 4] & 0xFF;
+
+	if (tpr != l->tpr) {
+		l->tpr = tpr;
+		l->page_stale = true;   /* PPR follows it */
+	}
+}
+
+unsigned lapic_tpr_threshold(const struct lapic *l)
+{
+	int irrv = highest(l->irr);
+	unsigned cls = (unsigned)irrv >> 4;
+
+	if (irrv < 0 || lapic_pending(l) >= 0)
+		return 0;
+	return cls <= (l->tpr >> 4) ? cls : 0;
+}
+
 /* ---- enable, disable, mode (11.4.3, 11.12.5) ---- */
 
 static void power_on_registers(struct lapic *l, uint64_t now)
@@ -399,6 +451,7 @@ static void power_on_registers(struct lapic *l, uint64_t now)
 	l->deadline = LAPIC_NEVER;
 	l->eoi_level_vector = -1;
 	l->nmi = false;
+	l->page_stale = true;
 }
 
 void lapic_reset(struct lapic *l, uint32_t id, uint64_t now)
@@ -427,6 +480,7 @@ int lapic_set_base(struct lapic *l, uint64_t value, uint64_t now)
 		return -1;   /* disabled goes to xAPIC first (11.12.5.1) */
 	value = (value & ~APIC_BASE_BSP) | (l->base & APIC_BASE_BSP);
 	l->base = value;
+	l->page_stale = true;   /* the ID's format, the LDR */
 	if (was_on && !lapic_enabled(l))
 		power_on_registers(l, now);   /* disabling resets the APIC (11.4.3) */
 	if (lapic_x2apic(l) && !was_x2)

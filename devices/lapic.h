@@ -48,6 +48,7 @@ struct lapic {
 	bool timer_armed;
 	int eoi_level_vector;              /* set by an EOI of a level-triggered vector, else -1 */
 	bool nmi;                          /* an NMI for the CPU (IPI, LINT): the platform takes it */
+	bool page_stale;                   /* changed since lapic_mirror last wrote the page */
 };
 
 /* Power-on state of vCPU `id`'s LAPIC (SDM 11.4.7.1), then what a PC BIOS
@@ -92,6 +93,21 @@ bool lapic_extint(const struct lapic *l);
  * while masked, an NMI (sets nmi), or a fixed interrupt.  (ExtINT on
  * LINT0 is the 8259's level path, lapic_extint.) */
 void lapic_lint_edge(struct lapic *l, unsigned pin);
+
+/* Where the CPU virtualizes the APIC (SDM Vol. 3C chapter 30), the
+ * registers it reads without an exit live in a virtual-APIC page, at
+ * their xAPIC offsets: write them all there from the model (every
+ * register the CPU may read: ID, version, TPR, PPR, EOI, LDR, DFR, SVR,
+ * ISR, TMR, IRR, ESR, ICR, the LVTs, the timer's initial count and
+ * divide configuration; not the current count, whose reads exit).  The
+ * guest writes the page's TPR itself: lapic_take_tpr() reads it back.
+ * Only what changed since the last call is written (all of it, then). */
+void lapic_mirror(struct lapic *l, uint32_t page[1024]);
+void lapic_take_tpr(struct lapic *l, const uint32_t page[1024]);
+/* The TPR threshold for a TPR shadow (SDM Vol. 3C 26.7.7): the priority
+ * class of the highest requested interrupt when the TPR alone holds it
+ * back (an exit when the guest lowers its TPR below it), else 0. */
+unsigned lapic_tpr_threshold(const struct lapic *l);
 
 /* Fire the timer if due at `now`; the clock of its next expiry, or
  * LAPIC_NEVER. */

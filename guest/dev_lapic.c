@@ -20,7 +20,28 @@ static void changed(struct vm *vm)
 		vm->lapic.eoi_level_vector = -1;
 	}
 	vm_lapic_nmi(vm);
+	vm_lapic_push(vm);
 	vcpu_kick(&vm->vcpu);
+}
+
+void vm_lapic_pull(struct vm *vm)
+{
+	if (vm->vapic)
+		lapic_take_tpr(&vm->lapic, vm->vapic);
+}
+
+void vm_lapic_push(struct vm *vm)
+{
+	if (vm->vapic)
+		lapic_mirror(&vm->lapic, vm->vapic);
+}
+
+void vm_lapic_apic_write(struct vm *vm, unsigned offset)
+{
+	offset &= 0xFF0;
+	vm_lapic_pull(vm);
+	lapic_mmio_write(&vm->lapic, offset, vm->vapic[offset / 4], vm_clock(vm, rdtsc(), LAPIC_BUS_HZ));
+	changed(vm);
 }
 
 /* Both APICs' registers are 32 bits wide: a narrower read sees its bytes
@@ -41,6 +62,7 @@ static uint64_t lapic_mmio_in(void *ctx, int64_t offset, unsigned size)
 	struct vm *vm = ctx;
 	unsigned at = page_offset(vm, offset);
 
+	vm_lapic_pull(vm);
 	return narrow(lapic_mmio_read(&vm->lapic, at & ~3u, vm_clock(vm, rdtsc(), LAPIC_BUS_HZ)), at, size);
 }
 
@@ -49,6 +71,7 @@ static void lapic_mmio_out(void *ctx, int64_t offset, unsigned size, uint64_t va
 	struct vm *vm = ctx;
 	unsigned at = page_offset(vm, offset);
 
+	vm_lapic_pull(vm);
 	if (size == 4 && !(at & 3))
 		lapic_mmio_write(&vm->lapic, at, (uint32_t)value, vm_clock(vm, rdtsc(), LAPIC_BUS_HZ));
 	changed(vm);
@@ -95,6 +118,7 @@ int vm_lapic_rdmsr(struct vm *vm, uint32_t msr, uint64_t *value)
 {
 	struct lapic *l = &vm->lapic;
 
+	vm_lapic_pull(vm);
 	if (msr == IA32_APIC_BASE) {
 		*value = l->base;
 		return 0;
@@ -112,12 +136,15 @@ int vm_lapic_wrmsr(struct vm *vm, uint32_t msr, uint64_t value, uint64_t tsc_off
 	uint64_t now = vm_clock(vm, rdtsc(), LAPIC_BUS_HZ);
 	int rc;
 
+	vm_lapic_pull(vm);
 	if (msr == IA32_APIC_BASE) {
 		/* The page must stay outside RAM, where its accesses fault
 		 * (guest/memory.c backs everything below mem=). */
 		if ((value & APIC_BASE_ENABLE) && (value & 0xFFFFFF000ull) < vm->mem.ram_size)
 			return -1;
 		rc = lapic_set_base(l, value, now);
+		if (!rc && vm->vapic)
+			backend->apic_moved(&vm->vcpu);   /* the APIC-access page follows */
 	} else if (msr == IA32_TSC_DEADLINE) {
 		/* Guest TSC = host TSC + offset; 0 disarms. */
 		vm->tsc_deadline = value;

@@ -13,6 +13,15 @@ struct vm;
  * APIC's: fill *dev for gpa (vm->mmio_gpa set); false for neither. */
 bool vm_apic_mmio(struct vm *vm, uint64_t gpa, struct mmio_access *dev);
 
+/* With the CPU's APIC virtualization (vm->vapic set): take the TPR the
+ * guest wrote into the virtual-APIC page, and write the model's state
+ * back there for the guest to read (lapic_mirror).  No-ops otherwise. */
+void vm_lapic_pull(struct vm *vm);
+void vm_lapic_push(struct vm *vm);
+/* The guest wrote the register at `offset` (now in the virtual-APIC
+ * page): the model carries the write out. */
+void vm_lapic_apic_write(struct vm *vm, unsigned offset);
+
 /* IA32_APIC_BASE, IA32_TSC_DEADLINE and the x2APIC MSRs (800h-8FFh):
  * 0, or -1 for #GP.  tsc_offset: the guest's (guest TSC - host TSC). */
 int vm_lapic_rdmsr(struct vm *vm, uint32_t msr, uint64_t *value);

@@ -54,6 +54,7 @@ int gmem_init(struct guest_memory *m, const struct stage2 *s2, uint64_t ram_size
 		return -1;
 	committed += promise(ram_size);
 	m->ram_size = ram_size;
+	m->device_gpa = GMEM_NO_DEVICE;
 	m->s2 = s2;
 	m->leaf_ram = s2->format->leaf_ram;
 	m->table_mem = (struct pt_mem){ table_alloc, table_free, table_ptr, m };
@@ -164,10 +165,32 @@ uint64_t gmem_uncommitted(void)
 	return free_bytes > committed ? free_bytes - committed : 0;
 }
 
+void gmem_unmap_device(struct guest_memory *m)
+{
+	if (m->device_gpa == GMEM_NO_DEVICE)
+		return;
+	pt_unmap(&m->table, m->device_gpa, PAGE);
+	m->device_gpa = GMEM_NO_DEVICE;
+	gmem_invalidate(m);
+}
+
+int gmem_map_device(struct guest_memory *m, uint64_t gpa, uint64_t hpa)
+{
+	gpa &= ~(PAGE - 1);
+	if (gpa < m->ram_size)
+		return -1;
+	gmem_unmap_device(m);
+	if (pt_map_page(&m->table, gpa, hpa, 1, m->leaf_ram))
+		return -1;
+	m->device_gpa = gpa;
+	return 0;
+}
+
 void gmem_destroy(struct guest_memory *m)
 {
 	if (!m->ram_size)
 		return;
+	gmem_unmap_device(m);   /* not the guest's frame */
 	committed -= promise(m->ram_size);
 	m->ram_size = 0;
 	if (!m->table.root)

@@ -37,7 +37,10 @@ struct guest_memory {
 	struct pt_mem table_mem;
 	uint64_t ram_frames;         /* 4 KiB frames backing guest RAM */
 	uint64_t table_frames;       /* frames holding the second-stage tables */
+	uint64_t device_gpa;         /* where a device page is mapped, or GMEM_NO_DEVICE */
 };
+
+#define GMEM_NO_DEVICE (~0ull)
 
 #define GMEM_ROM_BASE ((uint64_t)GUEST_BIOS_BASE)
 #define GMEM_ROM_END  ((uint64_t)GUEST_HIGH_BASE)
@@ -72,6 +75,14 @@ int gmem_read(struct guest_memory *m, uint64_t gpa, void *dst, size_t len);
 /* Write the ROM's contents (firmware tables); 0, or -1 as above and
  * when [gpa, gpa + len) is not all ROM. */
 int gmem_write_rom(struct guest_memory *m, uint64_t gpa, const void *src, size_t len);
+/* Map one host page that is not guest RAM -- the VMX APIC-access page,
+ * which the CPU recognises by the guest-physical address that maps it
+ * (SDM Vol. 3C 30.4) -- at gpa, outside RAM; it replaces the one mapped
+ * before.  It is never freed with the RAM.  0, or -1 (gpa in RAM, or no
+ * frame for a table). */
+int gmem_map_device(struct guest_memory *m, uint64_t gpa, uint64_t hpa);
+/* Take the device page out again (nothing if none is mapped). */
+void gmem_unmap_device(struct guest_memory *m);
 /* Return every frame (RAM and tables) to the allocator. */
 void gmem_destroy(struct guest_memory *m);
 

@@ -89,6 +89,10 @@ struct vm {
 	struct i8259 pic;
 	struct i8254 pit;
 	struct lapic lapic;            /* the vCPU's local APIC */
+	/* The CPU's view of it where the backend uses APIC virtualization
+	 * (vmx/apicv.c), else NULL: the virtual-APIC page, which the guest
+	 * reads and whose TPR it writes without exits (guest/dev_lapic.c). */
+	uint32_t *vapic;
 	struct ioapic ioapic;
 	struct i8042 kbc;
 	struct rtc rtc;

@@ -20,6 +20,7 @@ gcc -std=gnu11 -O2 -I. tests/bench_frame.c mm/frame.c -o build/bench_frame
 } | tee "$out"
 
 scripts/mkiso.sh build/bench.iso "" "build/guests/bench.elf name=bench mem=32M"
+scripts/mkiso.sh build/bench-soft.iso "apicv=off" "build/guests/bench.elf name=bench mem=32M"
 # The bench guest's line, "bench: cpuid=N vmcall=N pio=N ept_first_touch=N".
 guest_ticks() {
 	grep -o 'bench: cpuid=.*' "$1" | tr -d '\r' || true
@@ -30,6 +31,8 @@ platform_ticks() {
 }
 MEM=128M IPS=50000000 CPU=corei7_skylake_x SERIAL=build/bench-vmx.serial timeout 600 \
 	scripts/bochs.sh build/bench.iso || true
+MEM=128M IPS=50000000 CPU=corei7_skylake_x SERIAL=build/bench-vmx-soft.serial timeout 600 \
+	scripts/bochs.sh build/bench-soft.iso || true
 MEM=128M IPS=50000000 CPU=ryzen SERIAL=build/bench-svm.serial timeout 600 \
 	scripts/bochs.sh build/bench.iso || true
 MEM=128M QEMU_CPU=EPYC SERIAL=build/bench-qemu.serial timeout 600 \
@@ -55,11 +58,15 @@ tick() { local line=$1 name=$2; echo "$line" | tr ' ' '\n' | awk -F= -v n="$name
 	done
 	echo "   qemu-tcg-svm-ticks: QEMU TCG -cpu EPYC, wall-clock TSC: varies from run to run and machine to machine"
 	echo
-	echo "== The emulated platform, same set-up: guest ticks per operation (software APIC) =="
+	echo "== The emulated platform, same set-up: guest ticks per operation =="
+	echo "   vmx-apicv: the CPU's APIC virtualization (TPR shadow, APIC-access page, APIC-register"
+	echo "   virtualization); vmx-soft: apicv=off; svm: the software APIC"
 	vmxp=$(platform_ticks build/bench-vmx.serial)
+	softp=$(platform_ticks build/bench-vmx-soft.serial)
 	svmp=$(platform_ticks build/bench-svm.serial)
-	printf '%-16s %12s %12s\n' operation vmx-ticks svm-ticks
+	printf '%-16s %12s %12s %12s\n' operation vmx-apicv vmx-soft svm
 	for name in lapic_read lapic_write eoi ioapic_write pit_read irq_latency hlt_wakeup; do
-		printf '%-16s %12s %12s\n' "$name" "$(tick "$vmxp" "$name")" "$(tick "$svmp" "$name")"
+		printf '%-16s %12s %12s %12s\n' "$name" "$(tick "$vmxp" "$name")" "$(tick "$softp" "$name")" \
+			"$(tick "$svmp" "$name")"
 	done
 } | tee -a "$out"

@@ -7,6 +7,8 @@
 #include "tests/test.h"
 #include "devices/lapic.h"
 
+#include <string.h>
+
 #define T0       1000000u         /* an arbitrary, non-zero start time */
 #define DIV_1    0xBu             /* divide configuration 1011b: by 1 */
 #define ONESHOT  0u
@@ -699,4 +701,92 @@ TEST(base_bsp_fixed_and_relocate)
 	CHECK(rd(LAPIC_VERSION) == 0x00050014u);
 	CHECK(lapic_set_base(&l, 0x80000000u | APIC_BASE_ENABLE | APIC_BASE_EXTD, T0) == 0);
 	CHECK(l.base == (0x80000000u | APIC_BASE_ENABLE | APIC_BASE_EXTD | APIC_BASE_BSP));
+}
+
+/* SDM Vol. 3C 30.4.1: with APIC-register virtualization the CPU reads
+ * these from the virtual-APIC page, so the page must say what an MMIO
+ * read of the model says, register for register; offsets the CPU does
+ * not read there (the current count) are left alone. */
+TEST(mirror_matches_every_virtualized_register)
+{
+	static const unsigned offsets[] = {
+		LAPIC_ID, LAPIC_VERSION, LAPIC_TPR, LAPIC_PPR, LAPIC_EOI, LAPIC_LDR, LAPIC_DFR,
+		LAPIC_SVR, LAPIC_ESR, LAPIC_ICR_LO, LAPIC_ICR_HI, LAPIC_TIMER_INIT, LAPIC_TIMER_DIV,
+	};
+	static uint32_t page[1024];
+
+	reset(3);
+	wr(LAPIC_TPR, 0x20);
+	wr(LAPIC_LDR, 0x05000000);
+	wr(LAPIC_ICR_HI, 0x03000000);
+	wr(LAPIC_ICR_LO, 0x61);
+	wr(LAPIC_LVT_TIMER, 0x42 | PERIODIC);
+	wr(LAPIC_TIMER_DIV, DIV_1);
+	wr(LAPIC_TIMER_INIT, 1000);
+	wr(LAPIC_LVT_LINT1, LVT_MASK | 0x55);
+	edge(0x91);
+	lapic_accept(&l, 0xA3, true);
+	ack();
+	wr(LAPIC_ICR_LO, 0x05);   /* an illegal vector: an ESR bit */
+	memset(page, 0xEE, sizeof page);
+	lapic_mirror(&l, page);
+	for (unsigned i = 0; i < ARRAY_LEN(offsets); i++)
+		CHECK(page[offsets[i] / 4] == rd(offsets[i]));
+	for (unsigned i = 0; i < 8; i++) {
+		CHECK(page[(LAPIC_ISR + 16 * i) / 4] == rd(LAPIC_ISR + 16 * i));
+		CHECK(page[(LAPIC_TMR + 16 * i) / 4] == rd(LAPIC_TMR + 16 * i));
+		CHECK(page[(LAPIC_IRR + 16 * i) / 4] == rd(LAPIC_IRR + 16 * i));
+	}
+	for (unsigned i = 0; i < LAPIC_LVT_COUNT; i++)
+		CHECK(page[(LAPIC_LVT_TIMER + 16 * i) / 4] == rd(LAPIC_LVT_TIMER + 16 * i));
+	CHECK(page[LAPIC_TIMER_CUR / 4] == 0xEEEEEEEEu);
+	CHECK(page[LAPIC_ID / 4] == 3u << 24 && irr(0x91) && isr(0xA3));
+	/* Nothing changed: nothing written.  A change: all of it again. */
+	memset(page, 0xEE, sizeof page);
+	lapic_mirror(&l, page);
+	CHECK(page[LAPIC_IRR / 4 + 4 * 4] == 0xEEEEEEEEu);
+	edge(0x92);
+	lapic_mirror(&l, page);
+	CHECK(page[(LAPIC_IRR + 16 * 4) / 4] == rd(LAPIC_IRR + 16 * 4) && page[LAPIC_SVR / 4] == rd(LAPIC_SVR));
+	memset(page, 0xEE, sizeof page);
+	CHECK(lapic_set_base(&l, BASE_EN | APIC_BASE_EXTD, T0) == 0);   /* x2APIC: ID and LDR change */
+	lapic_mirror(&l, page);
+	CHECK(page[LAPIC_ID / 4] == 3 && page[LAPIC_LDR / 4] == 1u << 3);
+}
+
+/* The guest writes the TPR into the page itself (TPR virtualization,
+ * 30.1.2: bits 7:0 kept, the rest cleared); the model takes it back and
+ * its priorities follow. */
+TEST(take_tpr_from_page)
+{
+	static uint32_t page[1024];
+
+	reset(0);
+	edge(0x45);
+	page[LAPIC_TPR / 4] = 0xFFFFFF50u;
+	lapic_take_tpr(&l, page);
+	CHECK(rd(LAPIC_TPR) == 0x50 && pend() == -1);
+	page[LAPIC_TPR / 4] = 0x30;
+	lapic_take_tpr(&l, page);
+	CHECK(pend() == 0x45);
+}
+
+/* 26.7.7 / 30.1.2: the threshold is the class of the highest requested
+ * vector while the TPR alone holds it back -- the exit comes when the
+ * guest's TPR drops below it; 0 when it can go in now, when nothing is
+ * requested, or when an interrupt in service holds it (its EOI exits). */
+TEST(tpr_threshold_only_when_tpr_blocks)
+{
+	reset(0);
+	CHECK(lapic_tpr_threshold(&l) == 0);
+	edge(0x45);
+	CHECK(lapic_tpr_threshold(&l) == 0);           /* deliverable now */
+	wr(LAPIC_TPR, 0x50);
+	CHECK(lapic_tpr_threshold(&l) == 4);
+	wr(LAPIC_TPR, 0x40);
+	CHECK(lapic_tpr_threshold(&l) == 4);           /* same class: still held */
+	wr(LAPIC_TPR, 0x00);
+	CHECK(ack() == 0x45);
+	edge(0x32);                                     /* below the one in service */
+	CHECK(pend() == -1 && lapic_tpr_threshold(&l) == 0);
 }

@@ -161,12 +161,15 @@ TEST(vmxcaps_random_consistent_msrs)
  * TRUE_* MSRs count), EPT/VPID with everything, INS/OUTS information. */
 static uint64_t cap_ept_vpid = ~0ull;
 static uint32_t deny_proc2;   /* secondary controls this CPU lacks */
+static uint32_t deny_pin, deny_proc;   /* pin-based and primary ones */
 
 static uint64_t fake_msr(uint32_t m)
 {
 	switch (m) {
 	case IA32_VMX_BASIC: return (1ull << 55) | (1ull << 54) | 0x12;
 	case IA32_VMX_PROCBASED_CTLS2: return (uint64_t)~deny_proc2 << 32;
+	case IA32_VMX_TRUE_PINBASED_CTLS: return (uint64_t)~deny_pin << 32;
+	case IA32_VMX_TRUE_PROCBASED_CTLS: return (uint64_t)~deny_proc << 32;
 	case IA32_VMX_EPT_VPID_CAP: return cap_ept_vpid;
 	case IA32_VMX_MISC: return 5 | (1u << 5);
 	case IA32_VMX_CR0_FIXED0: case IA32_VMX_CR4_FIXED0: return 0;
@@ -196,8 +199,9 @@ TEST(vmxcaps_requested_controls)
 	c = computed(lacking, sizeof lacking, &rc);
 	CHECK(rc == 0 && lacking[0] == 0);
 	CHECK(c.revision == 0x12);
-	CHECK((c.pin & (PIN_EXTERNAL_INTERRUPT_EXITING | PIN_NMI_EXITING | PIN_PREEMPTION_TIMER)) ==
-	      (PIN_EXTERNAL_INTERRUPT_EXITING | PIN_NMI_EXITING | PIN_PREEMPTION_TIMER));
+	CHECK((c.pin & (PIN_EXTERNAL_INTERRUPT_EXITING | PIN_NMI_EXITING | PIN_VIRTUAL_NMIS |
+			PIN_PREEMPTION_TIMER)) ==
+	      (PIN_EXTERNAL_INTERRUPT_EXITING | PIN_NMI_EXITING | PIN_VIRTUAL_NMIS | PIN_PREEMPTION_TIMER));
 	CHECK(c.proc & CPU_HLT_EXITING);
 	CHECK(c.proc & CPU_USE_IO_BITMAPS);
 	CHECK(c.proc & CPU_USE_MSR_BITMAPS);
@@ -223,8 +227,54 @@ TEST(vmxcaps_requested_controls)
 	CHECK(c.entry & ENTRY_LOAD_IA32_PAT);
 	CHECK(c.load_pat && c.lma_saved && c.preemption_shift == 5);
 	CHECK(c.ept_1g && c.invept_single && c.invvpid_single);
-	/* Nothing Tern does not use: no unrestricted extra controls. */
-	CHECK(!(c.proc & (CPU_CR3_LOAD_EXITING | CPU_CR3_STORE_EXITING)));
+	/* Nothing Tern does not use: no unrestricted extra controls.  The
+	 * APIC virtualization controls are each vCPU's (vmx/apicv.c). */
+	CHECK(!(c.proc & (CPU_CR3_LOAD_EXITING | CPU_CR3_STORE_EXITING | CPU_USE_TPR_SHADOW |
+			  CPU_NMI_WINDOW_EXITING)));
+	CHECK(!(c.proc2 & (SECONDARY_VIRTUALIZE_APIC | SECONDARY_APIC_REGISTER_VIRT |
+			   SECONDARY_VIRTUAL_INTR_DELIVERY)));
+	CHECK(c.apicv && c.apic_reg_virt);
+}
+
+/* APIC virtualization is used as far as the CPU allows it: TPR shadow and
+ * virtualized APIC accesses both, then register virtualization on top;
+ * none of it is required. */
+TEST(vmxcaps_apic_virtualization_optional)
+{
+	char lacking[256];
+	int rc;
+	struct vmx_caps c;
+
+	cap_ept_vpid = ~0ull;
+	deny_proc2 = SECONDARY_APIC_REGISTER_VIRT;
+	c = computed(lacking, sizeof lacking, &rc);
+	CHECK(rc == 0 && c.apicv && !c.apic_reg_virt);
+	deny_proc2 = SECONDARY_VIRTUALIZE_APIC;
+	c = computed(lacking, sizeof lacking, &rc);
+	CHECK(rc == 0 && !c.apicv && !c.apic_reg_virt);
+	deny_proc2 = 0;
+}
+
+/* Virtual NMIs and NMI-window exiting are required (NMIs into guests). */
+TEST(vmxcaps_virtual_nmis_required)
+{
+	char lacking[256];
+	int rc;
+	struct vmx_caps c;
+
+	cap_ept_vpid = ~0ull;
+	deny_proc2 = 0;
+	deny_pin = PIN_VIRTUAL_NMIS;
+	c = computed(lacking, sizeof lacking, &rc);
+	CHECK(rc == -1 && strstr(lacking, "virtual NMIs"));
+	deny_pin = 0;
+	deny_proc = CPU_NMI_WINDOW_EXITING;
+	c = computed(lacking, sizeof lacking, &rc);
+	CHECK(rc == -1 && strstr(lacking, "NMI-window exiting"));
+	deny_proc = CPU_USE_TPR_SHADOW;
+	c = computed(lacking, sizeof lacking, &rc);
+	CHECK(rc == 0 && !c.apicv);
+	deny_proc = 0;
 }
 
 /* Every missing requirement is named in one line. */

@@ -116,6 +116,12 @@ struct backend {
 	/* Exit (VEXIT_NMI_WINDOW) as soon as an NMI could be injected (VMX
 	 * NMI-window exiting; SVM: the IRET intercept, then one step). */
 	void (*nmi_window)(struct vcpu *v, bool on);
+	/* The CPU's APIC virtualization, for a backend that set
+	 * vm->vapic (vmx/apicv.c; NULL otherwise): IA32_APIC_BASE has
+	 * changed (the APIC-access page follows the LAPIC's page); the TPR
+	 * threshold for an interrupt the TPR holds back (0: none). */
+	void (*apic_moved)(struct vcpu *v);
+	void (*tpr_threshold)(struct vcpu *v, unsigned cls);
 	/* Drop v's cached guest-linear translations (emulated CR3 load). */
 	void (*flush_tlb)(struct vcpu *v);
 	/* Print the VMCS/VMCB (hypervisor-bug reports). */

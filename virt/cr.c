@@ -7,6 +7,7 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/cpuid.h"
 #include "arch/x86/msr.h"
+#include "guest/dev_lapic.h"
 #include "guest/vm.h"
 #include "virt/exit.h"
 #include "virt/vcpu.h"
@@ -141,6 +142,7 @@ static enum exit_action mov_to_cr(struct vcpu *v, unsigned cr, uint64_t value)
 		if (value >> 4)
 			return inject_gp0(v);
 		v->vm->lapic.tpr = (uint32_t)value << 4;
+		vm_lapic_push(v->vm);
 		vcpu_kick(v);   /* a lower TPR may let an interrupt through */
 		return EXIT_ADVANCE;
 	}
@@ -165,6 +167,7 @@ enum exit_action handle_cr_access(struct vcpu *v, const struct vexit *e)
 	case CR_MOV_TO:
 		return mov_to_cr(v, cr, vcpu_get_gpr(v, reg));
 	case CR_MOV_FROM:
+		vm_lapic_pull(v->vm);
 		/* VMX: CR3 and CR8 stores; SVM: CR0 reads while the guest's
 		 * CD/NW differ from the real ones (svm/backend.c). */
 		vcpu_set_gpr(v, reg, cr == 0 ? cr0 : cr == 3 ? vcpu_get(v, VREG_CR3) :

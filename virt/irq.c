@@ -9,6 +9,8 @@
  * event on its way in (SDM Vol. 3C 26.3.1.5, APM Vol. 2 15.20) -- and
  * otherwise asks the backend for an exit as soon as it can (VMX
  * interrupt-window exiting, SVM V_IRQ + VINTR). */
+#include "devices/lapic.h"
+#include "guest/dev_lapic.h"
 #include "guest/intr.h"
 #include "guest/vm.h"
 #include "virt/exit.h"
@@ -57,15 +59,11 @@ static void deliver_nmi(struct vcpu *v)
 	nmi_window(v, false);
 }
 
-void vcpu_deliver_interrupt(struct vcpu *v)
+static void deliver_external(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
 	struct vevent ev = { .valid = true, .type = VEVENT_EXT_INTR };
 
-	if (unlikely(v->nmi_pending))
-		deliver_nmi(v);
-	else if (unlikely(v->nmi_window))
-		nmi_window(v, false);
 	if (!vm_intr_pending(vm)) {
 		irq_window(v, false);
 		return;
@@ -81,6 +79,27 @@ void vcpu_deliver_interrupt(struct vcpu *v)
 	backend->inject(v, &ev);
 	v->halted = false;
 	irq_window(v, vm_intr_pending(vm));
+}
+
+/* With the CPU's APIC virtualization the guest changes its TPR without
+ * exits: the model takes it first, and afterwards the virtual-APIC page
+ * shows the model's state (an interrupt acknowledged just now is in
+ * service) and the TPR threshold catches the guest lowering its TPR
+ * under an interrupt it holds back. */
+void vcpu_deliver_interrupt(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+
+	vm_lapic_pull(vm);
+	if (unlikely(v->nmi_pending))
+		deliver_nmi(v);
+	else if (unlikely(v->nmi_window))
+		nmi_window(v, false);
+	deliver_external(v);
+	if (vm->vapic) {
+		vm_lapic_push(vm);
+		backend->tpr_threshold(v, lapic_tpr_threshold(&vm->lapic));
+	}
 }
 
 /* The guest can take an interrupt (or its NMI) now. */

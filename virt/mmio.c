@@ -4,6 +4,7 @@
  * emulator (virt/mmio_insn.c), the device answering through `dev`; then
  * the guest goes on after it, as after any emulated instruction. */
 #include "arch/x86/cpu.h"
+#include "guest/dev_lapic.h"
 #include "guest/vm.h"
 #include "lib/format.h"
 #include "virt/exit.h"
@@ -62,5 +63,14 @@ enum exit_action vcpu_emulate_mmio(struct vcpu *v, uint64_t gpa, const struct mm
 	vcpu_set(v, VREG_RIP, vcpu_get(v, VREG_RIP) + len);
 	if (cpu.rflags & RFLAGS_TF)
 		backend->step_trap(v);
+	return EXIT_RESUME;
+}
+
+/* APIC virtualization: the guest's write has gone into the virtual-APIC
+ * page already, and RIP is past the instruction (a trap-like exit, SDM
+ * Vol. 3C 30.4.3.3); the LAPIC model takes it from there. */
+enum exit_action handle_apic_write(struct vcpu *v, const struct vexit *e)
+{
+	vm_lapic_apic_write(v->vm, e->apic_write.offset);
 	return EXIT_RESUME;
 }

@@ -26,6 +26,9 @@ enum vexit_kind {
 	VEXIT_HLT,
 	VEXIT_IRQ_WINDOW,     /* the guest can take the interrupt it was refused before */
 	VEXIT_NMI_WINDOW,     /* the guest may be able to take its pending NMI now */
+	VEXIT_TPR_BELOW,      /* the guest lowered its TPR below the threshold (APIC virtualization) */
+	VEXIT_APIC_ACCESS,    /* an APIC-page access the CPU did not virtualize: as VEXIT_NPF */
+	VEXIT_APIC_WRITE,     /* the guest wrote an APIC register (done in the virtual-APIC page) */
 	VEXIT_NPF,            /* EPT violation / nested page fault */
 	VEXIT_NPT_MISCONFIG,  /* EPT misconfiguration / NPF with RSVD */
 	VEXIT_CACHE_FLUSH,    /* INVD, WBINVD */
@@ -97,7 +100,10 @@ struct vexit {
 		struct {
 			uint64_t gpa;
 			unsigned access;      /* NPF_* */
-		} npf;
+		} npf;                    /* also VEXIT_APIC_ACCESS */
+		struct {
+			uint16_t offset;      /* of the register in the APIC page */
+		} apic_write;
 		struct {
 			uint8_t vector;
 			bool has_error;

@@ -19,6 +19,11 @@ struct vmx_caps {
 	bool invept_single;           /* else all-context INVEPT */
 	bool invvpid_single;
 	bool load_pat;                /* save/load IA32_PAT available */
+	/* The CPU's APIC virtualization that Tern uses (vmx/apicv.c): TPR
+	 * shadow and APIC-access page (apicv), APIC-register virtualization
+	 * on top (apic_reg_virt).  Not set in proc/proc2: each vCPU turns
+	 * them on with its own pages. */
+	bool apicv, apic_reg_virt;
 };
 
 extern struct vmx_caps vmx_caps;

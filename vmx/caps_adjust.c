@@ -65,6 +65,7 @@ static void probe_pin_proc(struct missing *m)
 	 * entry (vmx/backend.c), so they are only checked here, not set. */
 	note(m, !((proc_allowed >> 32) & CPU_INTERRUPT_WINDOW_EXITING), "interrupt-window exiting");
 	note(m, !((proc_allowed >> 32) & CPU_NMI_WINDOW_EXITING), "NMI-window exiting");
+	caps->apicv = (proc_allowed >> 32) & CPU_USE_TPR_SHADOW;
 	/* CR3 load/store exiting are not asked for (with EPT the guest owns
 	 * CR3); they stay on only where allowed-0 forces them. */
 	caps->proc = vmx_adjust_controls(
@@ -95,6 +96,11 @@ static void probe_secondary(struct missing *m)
 			SECONDARY_ENABLE_EPT | SECONDARY_UNRESTRICTED_GUEST | SECONDARY_ENABLE_VPID,
 			SECONDARY_ENABLE_RDTSCP | SECONDARY_ENABLE_INVPCID,
 			&miss);
+	/* Optional, and per vCPU (vmx/apicv.c): only whether they may be 1. */
+	uint32_t allowed2 = caps->proc & CPU_ACTIVATE_SECONDARY_CONTROLS ?
+				    (uint32_t)(rd(IA32_VMX_PROCBASED_CTLS2) >> 32) : 0;
+	caps->apicv = caps->apicv && (allowed2 & SECONDARY_VIRTUALIZE_APIC);
+	caps->apic_reg_virt = caps->apicv && (allowed2 & SECONDARY_APIC_REGISTER_VIRT);
 	note(m, miss & SECONDARY_ENABLE_EPT, "EPT");
 	note(m, miss & SECONDARY_UNRESTRICTED_GUEST, "unrestricted guest");
 	note(m, miss & SECONDARY_ENABLE_VPID, "VPID");

@@ -49,6 +49,20 @@ static inline void vmx_decode_ept(struct vexit *e, uint64_t qual, uint64_t gpa)
 	e->npf.access = (unsigned)(qual & 7);
 }
 
+/* APIC-access exit qualification (Table 28-6): the offset in the page
+ * (11:0) and the access type (15:12).  Linear reads and writes (0, 1)
+ * are MMIO accesses at page + offset; fetches and accesses during event
+ * delivery or page walks are not emulated (VEXIT_UNHANDLED). */
+static inline void vmx_decode_apic_access(struct vexit *e, uint64_t qual, uint64_t page)
+{
+	unsigned type = (qual >> 12) & 0xF;
+
+	e->npf.gpa = page | (qual & 0xFFF);
+	e->npf.access = type == 1 ? NPF_WRITE : NPF_READ;
+	if (type > 1)
+		e->kind = VEXIT_UNHANDLED;
+}
+
 /* IDT-vectoring or VM-exit interruption information (Table 25-19). */
 static inline void vmx_decode_event(struct vevent *ev, uint32_t info, uint32_t error, uint32_t insn_len)
 {

@@ -33,6 +33,9 @@ static const uint8_t kinds[EXIT_REASON_SLOTS] = {
 	[EXIT_REASON_HLT] = VEXIT_HLT,
 	[EXIT_REASON_INTERRUPT_WINDOW] = VEXIT_IRQ_WINDOW,
 	[EXIT_REASON_NMI_WINDOW] = VEXIT_NMI_WINDOW,
+	[EXIT_REASON_TPR_BELOW_THRESHOLD] = VEXIT_TPR_BELOW,
+	[EXIT_REASON_APIC_ACCESS] = VEXIT_APIC_ACCESS,
+	[EXIT_REASON_APIC_WRITE] = VEXIT_APIC_WRITE,
 	[EXIT_REASON_INVD] = VEXIT_CACHE_FLUSH,
 	[EXIT_REASON_WBINVD] = VEXIT_CACHE_FLUSH,
 	[EXIT_REASON_VMCALL] = VEXIT_HYPERCALL,
@@ -111,7 +114,7 @@ static uint8_t guest_cpl(void)
 
 /* What the kind's handler needs beyond the kind itself, for the kinds
  * off the hot path. */
-static HOT_PATH void decode_other(struct vexit *e)
+static HOT_PATH void decode_other(struct vcpu *v, struct vexit *e)
 {
 	switch (e->kind) {
 	case VEXIT_XSETBV:
@@ -122,6 +125,13 @@ static HOT_PATH void decode_other(struct vexit *e)
 		break;
 	case VEXIT_NPF:
 		decode_npf(e);
+		break;
+	case VEXIT_APIC_ACCESS:
+		vmx_decode_apic_access(e, vmread(EXIT_QUALIFICATION), v->vm->mem.device_gpa);
+		read_vectoring(e);
+		break;
+	case VEXIT_APIC_WRITE:
+		e->apic_write.offset = vmread(EXIT_QUALIFICATION) & 0xFFF;
 		break;
 	case VEXIT_NPT_MISCONFIG:
 		e->npf.gpa = vmread(GUEST_PHYSICAL_ADDRESS);
@@ -199,7 +209,7 @@ static __attribute__((noinline)) HOT_PATH int dispatch_other(struct vcpu *v, str
 		handle_entry_failure(v, reason);
 		e->kind = VEXIT_ENTRY_FAILED;
 	} else {
-		decode_other(e);
+		decode_other(v, e);
 	}
 	return finish(v, vexit_handle(v, e));
 }

@@ -31,6 +31,8 @@
 #define VM_EXIT_MSR_LOAD_ADDR           0x2008
 #define VM_ENTRY_MSR_LOAD_ADDR          0x200A
 #define TSC_OFFSET                      0x2010
+#define VIRTUAL_APIC_PAGE_ADDR          0x2012
+#define APIC_ACCESS_ADDR                0x2014
 #define EPT_POINTER                     0x201A
 /* B.2.2 64-bit read-only data field */
 #define GUEST_PHYSICAL_ADDRESS          0x2400

@@ -5,6 +5,7 @@
 #include "lib/string.h"
 #include "mm/paging.h"
 #include "mm/setup.h"
+#include "vmx/apicv.h"
 #include "vmx/caps.h"
 #include "vmx/vmx_controls.h"
 #include "vmx/vmx_insn.h"
@@ -57,8 +58,8 @@ int vmx_init(void)
 		pr_warn("vmx: all-context INVEPT failed");
 	if ((vmx_caps.ept_vpid & VPID_CAP_INVVPID_ALL_CONTEXT) && invvpid(INVVPID_ALL_CONTEXT, 0))
 		pr_warn("vmx: all-context INVVPID failed");
-	if (vmcs_setup_shared()) {
-		pr_err("vmx: no memory for the I/O and MSR bitmaps");
+	if (vmcs_setup_shared() || vmx_apicv_init()) {
+		pr_err("vmx: no memory for the I/O and MSR bitmaps or the APIC-access page");
 		return -1;
 	}
 	pr_debug("vmx: VMXON done, VMCS revision 0x%x", vmx_caps.revision);

@@ -22,6 +22,7 @@
 #define CPU_CR3_STORE_EXITING           (1u << 16)
 #define CPU_CR8_LOAD_EXITING            (1u << 19)
 #define CPU_CR8_STORE_EXITING           (1u << 20)
+#define CPU_USE_TPR_SHADOW              (1u << 21)
 #define CPU_NMI_WINDOW_EXITING          (1u << 22)
 #define CPU_MOV_DR_EXITING              (1u << 23)
 #define CPU_UNCOND_IO_EXITING           (1u << 24)
@@ -33,12 +34,15 @@
 #define CPU_ACTIVATE_SECONDARY_CONTROLS (1u << 31)
 
 /* Table 25-7 Secondary processor-based VM-execution controls */
+#define SECONDARY_VIRTUALIZE_APIC       (1u << 0)   /* virtualize APIC accesses */
 #define SECONDARY_ENABLE_EPT            (1u << 1)
 #define SECONDARY_DESC_TABLE_EXITING    (1u << 2)
 #define SECONDARY_ENABLE_RDTSCP         (1u << 3)
 #define SECONDARY_ENABLE_VPID           (1u << 5)
 #define SECONDARY_WBINVD_EXITING        (1u << 6)
 #define SECONDARY_UNRESTRICTED_GUEST    (1u << 7)
+#define SECONDARY_APIC_REGISTER_VIRT    (1u << 8)
+#define SECONDARY_VIRTUAL_INTR_DELIVERY (1u << 9)
 #define SECONDARY_ENABLE_INVPCID        (1u << 12)
 
 /* Table 25-13 VM-exit controls */

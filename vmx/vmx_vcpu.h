@@ -22,6 +22,8 @@ struct vmx_vcpu {
 	uint64_t cr2;
 	uint64_t dr[4], dr6;      /* DR7 is in the VMCS */
 	uint64_t pat;             /* where the CPU cannot load IA32_PAT */
+	uint64_t vapic;           /* the virtual-APIC page, or FRAME_NONE (vmx/apicv.c) */
+	uint8_t tpr_threshold;    /* as written to the VMCS */
 };
 
 static inline struct vmx_vcpu *to_vmx(struct vcpu *v)
