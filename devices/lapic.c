@@ -17,17 +17,24 @@ static const uint32_t lvt_writable[LAPIC_LVT_COUNT] = {
 	0x0000A7FF | LVT_MASK, 0x0000A7FF | LVT_MASK, 0x000000FF | LVT_MASK,
 };
 
-/* ---- the 256-bit registers ---- */
+/* ---- the registers in the page ---- */
 
-static void set_bit(uint32_t *r, unsigned v) { r[v / 32] |= 1u << (v % 32); }
-static void clear_bit(uint32_t *r, unsigned v) { r[v / 32] &= ~(1u << (v % 32)); }
-static bool test_bit(const uint32_t *r, unsigned v) { return r[v / 32] & (1u << (v % 32)); }
+#define REG(l, off) ((l)->regs[(off) / 4])
+#define IRR(l) (&REG(l, LAPIC_IRR))
+#define ISR(l) (&REG(l, LAPIC_ISR))
+#define TMR(l) (&REG(l, LAPIC_TMR))
+#define TPR(l) (REG(l, LAPIC_TPR) & 0xFF)
+
+/* A 256-bit register is eight 32-bit words at a 16-byte stride (11.4.1). */
+static void set_bit(uint32_t *r, unsigned v) { r[v / 32 * 4] |= 1u << (v % 32); }
+static void clear_bit(uint32_t *r, unsigned v) { r[v / 32 * 4] &= ~(1u << (v % 32)); }
+static bool test_bit(const uint32_t *r, unsigned v) { return r[v / 32 * 4] & (1u << (v % 32)); }
 
 static int highest(const uint32_t *r)
 {
 	for (int i = 7; i >= 0; i--)
-		if (r[i])
-			return i * 32 + 31 - __builtin_clz(r[i]);
+		if (r[i * 4])
+			return i * 32 + 31 - __builtin_clz(r[i * 4]);
 	return -1;
 }
 
@@ -35,10 +42,10 @@ static int highest(const uint32_t *r)
 
 static uint32_t ppr(const struct lapic *l)
 {
-	int isrv = highest(l->isr);
+	int isrv = highest(ISR(l));
 	uint32_t isr_class = isrv < 0 ? 0 : (uint32_t)isrv & 0xF0;
 
-	return (l->tpr & 0xF0) >= isr_class ? l->tpr & 0xFF : isr_class;
+	return (TPR(l) & 0xF0) >= isr_class ? TPR(l) : isr_class;
 }
 
 static bool sw_enabled(const struct lapic *l)
@@ -48,7 +55,7 @@ static bool sw_enabled(const struct lapic *l)
 
 int lapic_pending(const struct lapic *l)
 {
-	int irrv = highest(l->irr);
+	int irrv = highest(IRR(l));
 
 	if (!lapic_enabled(l) || !sw_enabled(l) || irrv < 0)
 		return -1;
@@ -61,8 +68,8 @@ uint8_t lapic_ack(struct lapic *l)
 
 	if (v < 0)   /* nothing above PPR: the spurious vector (11.9) */
 		return (uint8_t)(l->svr & 0xFF);
-	clear_bit(l->irr, (unsigned)v);
-	set_bit(l->isr, (unsigned)v);
+	clear_bit(IRR(l), (unsigned)v);
+	set_bit(ISR(l), (unsigned)v);
 	l->page_stale = true;
 	return (uint8_t)v;
 }
@@ -82,22 +89,22 @@ void lapic_accept(struct lapic *l, uint8_t vector, bool level)
 	}
 	if (!lapic_enabled(l) || !sw_enabled(l))
 		return;
-	set_bit(l->irr, vector);
+	set_bit(IRR(l), vector);
 	if (level)
-		set_bit(l->tmr, vector);
+		set_bit(TMR(l), vector);
 	else
-		clear_bit(l->tmr, vector);
+		clear_bit(TMR(l), vector);
 	l->page_stale = true;
 }
 
 static void eoi(struct lapic *l)
 {
-	int v = highest(l->isr);
+	int v = highest(ISR(l));
 
 	if (v < 0)
 		return;
-	clear_bit(l->isr, (unsigned)v);
-	if (test_bit(l->tmr, (unsigned)v))
+	clear_bit(ISR(l), (unsigned)v);
+	if (test_bit(TMR(l), (unsigned)v))
 		l->eoi_level_vector = v;   /* the I/O APIC clears its remote IRR */
 }
 
@@ -214,16 +221,12 @@ static uint32_t read_reg(const struct lapic *l, unsigned offset, uint64_t now)
 
 	if (lvt >= 0)
 		return l->lvt[lvt];
-	if (offset >= LAPIC_ISR && offset < LAPIC_ISR + 0x80)
-		return l->isr[(offset - LAPIC_ISR) / 16];
-	if (offset >= LAPIC_TMR && offset < LAPIC_TMR + 0x80)
-		return l->tmr[(offset - LAPIC_TMR) / 16];
-	if (offset >= LAPIC_IRR && offset < LAPIC_IRR + 0x80)
-		return l->irr[(offset - LAPIC_IRR) / 16];
+	if (offset >= LAPIC_ISR && offset < LAPIC_IRR + 0x80)
+		return REG(l, offset);   /* ISR, TMR, IRR */
 	switch (offset) {
 	case LAPIC_ID: return lapic_x2apic(l) ? l->id : l->id << 24;
 	case LAPIC_VERSION: return VERSION_VALUE;
-	case LAPIC_TPR: return l->tpr;
+	case LAPIC_TPR: return TPR(l);
 	case LAPIC_PPR: return ppr(l);
 	case LAPIC_LDR: return l->ldr;
 	case LAPIC_DFR: return l->dfr;
@@ -270,7 +273,7 @@ static void write_reg(struct lapic *l, unsigned offset, uint32_t value, uint64_t
 		return;
 	}
 	switch (offset) {
-	case LAPIC_TPR: l->tpr = value & 0xFF; break;
+	case LAPIC_TPR: REG(l, LAPIC_TPR) = value & 0xFF; break;
 	case LAPIC_EOI: eoi(l); break;
 	case LAPIC_LDR: if (!lapic_x2apic(l)) l->ldr = value & 0xFF000000u; break;
 	case LAPIC_DFR: if (!lapic_x2apic(l)) l->dfr = value | 0x0FFFFFFFu; break;
@@ -387,62 +390,73 @@ void lapic_lint_edge(struct lapic *l, unsigned pin)
 
 /* ---- the virtual-APIC page (SDM Vol. 3C 30.4.1) ---- */
 
-void lapic_mirror(struct lapic *l, uint32_t page[1024])
+void lapic_mirror(struct lapic *l)
 {
 	if (!l->page_stale)
 		return;
 	l->page_stale = false;
-	page[LAPIC_ID / 4] = read_reg(l, LAPIC_ID, 0);
-	page[LAPIC_VERSION / 4] = VERSION_VALUE;
-	page[LAPIC_TPR / 4] = l->tpr;
-	page[LAPIC_PPR / 4] = ppr(l);
-	page[LAPIC_EOI / 4] = 0;
-	page[LAPIC_LDR / 4] = l->ldr;
-	page[LAPIC_DFR / 4] = l->dfr;
-	page[LAPIC_SVR / 4] = l->svr;
-	page[LAPIC_ESR / 4] = l->esr;
-	page[LAPIC_ICR_LO / 4] = l->icr_lo;
-	page[LAPIC_ICR_HI / 4] = l->icr_hi;
-	page[LAPIC_TIMER_INIT / 4] = l->timer_init;
-	page[LAPIC_TIMER_DIV / 4] = l->timer_div;
-	for (unsigned i = 0; i < 8; i++) {
-		page[(LAPIC_ISR + 16 * i) / 4] = l->isr[i];
-		page[(LAPIC_TMR + 16 * i) / 4] = l->tmr[i];
-		page[(LAPIC_IRR + 16 * i) / 4] = l->irr[i];
-	}
+	REG(l, LAPIC_ID) = read_reg(l, LAPIC_ID, 0);
+	REG(l, LAPIC_VERSION) = VERSION_VALUE;
+	REG(l, LAPIC_PPR) = ppr(l);
+	REG(l, LAPIC_EOI) = 0;
+	REG(l, LAPIC_LDR) = l->ldr;
+	REG(l, LAPIC_DFR) = l->dfr;
+	REG(l, LAPIC_SVR) = l->svr;
+	REG(l, LAPIC_ESR) = l->esr;
+	REG(l, LAPIC_ICR_LO) = l->icr_lo;
+	REG(l, LAPIC_ICR_HI) = l->icr_hi;
+	REG(l, LAPIC_TIMER_INIT) = l->timer_init;
+	REG(l, LAPIC_TIMER_DIV) = l->timer_div;
 	for (unsigned i = 0; i < LAPIC_LVT_COUNT; i++)
-		page[(LAPIC_LVT_TIMER + 16 * i) / 4] = l->lvt[i];
+		REG(l, LAPIC_LVT_TIMER + 16 * i) = l->lvt[i];
 }
 
-void lapic_take_tpr(struct lapic *l, const uint32_t page[1024])
+void lapic_set_tpr(struct lapic *l, uint32_t tpr)
 {
-	uint32_t tpr = page[LAPIC_TPR / 4] & 0xFF;
+	REG(l, LAPIC_TPR) = tpr & 0xFF;
+	l->page_stale = true;   /* PPR follows it */
+}
 
-	if (tpr != l->tpr) {
-		l->tpr = tpr;
-		l->page_stale = true;   /* PPR follows it */
-	}
+int lapic_highest_irr(const struct lapic *l)
+{
+	return highest(IRR(l));
+}
+
+int lapic_highest_isr(const struct lapic *l)
+{
+	return highest(ISR(l));
+}
+
+bool lapic_level(const struct lapic *l, uint8_t vector)
+{
+	return test_bit(TMR(l), vector);
+}
+
+void lapic_tmr(const struct lapic *l, uint64_t out[4])
+{
+	for (unsigned i = 0; i < 4; i++)
+		out[i] = REG(l, LAPIC_TMR + 32 * i) | (uint64_t)REG(l, LAPIC_TMR + 32 * i + 16) << 32;
 }
 
 unsigned lapic_tpr_threshold(const struct lapic *l)
 {
-	int irrv = highest(l->irr);
+	int irrv = highest(IRR(l));
 	unsigned cls = (unsigned)irrv >> 4;
 
 	if (irrv < 0 || lapic_pending(l) >= 0)
 		return 0;
-	return cls <= (l->tpr >> 4) ? cls : 0;
+	return cls <= (TPR(l) >> 4) ? cls : 0;
 }
 
 /* ---- enable, disable, mode (11.4.3, 11.12.5) ---- */
 
 static void power_on_registers(struct lapic *l, uint64_t now)
 {
-	for (int i = 0; i < 8; i++)
-		l->irr[i] = l->isr[i] = l->tmr[i] = 0;
+	for (unsigned i = 0; i < 1024; i++)
+		l->regs[i] = 0;   /* TPR, ISR, TMR, IRR among them */
 	for (int i = 0; i < LAPIC_LVT_COUNT; i++)
 		l->lvt[i] = LVT_MASK;
-	l->tpr = l->ldr = l->esr = l->esr_pending = l->icr_lo = l->icr_hi = 0;
+	l->ldr = l->esr = l->esr_pending = l->icr_lo = l->icr_hi = 0;
 	l->dfr = 0xFFFFFFFFu;
 	l->svr = 0xFF;
 	l->timer_init = l->timer_div = 0;

@@ -37,11 +37,17 @@
 #define DELIVERY_EXTINT 7
 
 struct lapic {
+	/* The register page in the xAPIC layout (offset / 4).  TPR, IRR, ISR
+	 * and TMR live only here, so that the CPU's APIC virtualization can
+	 * use this page as the virtual-APIC page: the guest then writes its
+	 * TPR, and with virtual-interrupt delivery the CPU moves IRR bits to
+	 * ISR and clears ISR bits on EOI, here.  The other registers are
+	 * copied in by lapic_mirror(). */
+	uint32_t regs[1024] __attribute__((aligned(4096)));
 	uint32_t id;
 	uint64_t base;          /* IA32_APIC_BASE */
-	uint32_t tpr, ldr, dfr, svr, esr, esr_pending, icr_lo, icr_hi;
+	uint32_t ldr, dfr, svr, esr, esr_pending, icr_lo, icr_hi;
 	uint32_t lvt[LAPIC_LVT_COUNT];     /* timer, thermal, perf, LINT0, LINT1, error */
-	uint32_t irr[8], isr[8], tmr[8];
 	uint32_t timer_init, timer_div;    /* as written */
 	uint64_t timer_start;              /* clock of the count's (re)load */
 	uint64_t deadline;                 /* TSC-deadline mode: clock to fire, or LAPIC_NEVER */
@@ -55,6 +61,10 @@ struct lapic {
  * leaves: software-enabled, LINT0 ExtINT (the 8259 in virtual-wire mode),
  * LINT1 NMI. */
 void lapic_reset(struct lapic *l, uint32_t id, uint64_t now);
+
+/* The TPR (CR8 is its bits 7:4, SDM 11.8.6). */
+static inline uint32_t lapic_tpr(const struct lapic *l) { return l->regs[LAPIC_TPR / 4] & 0xFF; }
+void lapic_set_tpr(struct lapic *l, uint32_t tpr);
 
 /* Globally enabled (IA32_APIC_BASE[11]); in x2APIC mode. */
 static inline bool lapic_enabled(const struct lapic *l) { return l->base & APIC_BASE_ENABLE; }
@@ -94,16 +104,20 @@ bool lapic_extint(const struct lapic *l);
  * LINT0 is the 8259's level path, lapic_extint.) */
 void lapic_lint_edge(struct lapic *l, unsigned pin);
 
-/* Where the CPU virtualizes the APIC (SDM Vol. 3C chapter 30), the
- * registers it reads without an exit live in a virtual-APIC page, at
- * their xAPIC offsets: write them all there from the model (every
- * register the CPU may read: ID, version, TPR, PPR, EOI, LDR, DFR, SVR,
- * ISR, TMR, IRR, ESR, ICR, the LVTs, the timer's initial count and
- * divide configuration; not the current count, whose reads exit).  The
- * guest writes the page's TPR itself: lapic_take_tpr() reads it back.
- * Only what changed since the last call is written (all of it, then). */
-void lapic_mirror(struct lapic *l, uint32_t page[1024]);
-void lapic_take_tpr(struct lapic *l, const uint32_t page[1024]);
+/* Where the CPU virtualizes the APIC (SDM Vol. 3C chapter 30) it reads
+ * the registers from regs[] without an exit: write there those that live
+ * in fields (ID, version, PPR, EOI, LDR, DFR, SVR, ESR, ICR, the LVTs, the
+ * timer's initial count and divide configuration; not the current count,
+ * whose reads exit).  Only after a change since the last call. */
+void lapic_mirror(struct lapic *l);
+/* The highest vector requested (IRR) and in service (ISR), or -1; whether
+ * `vector` is level-triggered (TMR). */
+int lapic_highest_irr(const struct lapic *l);
+int lapic_highest_isr(const struct lapic *l);
+bool lapic_level(const struct lapic *l, uint8_t vector);
+/* The vectors of level-triggered interrupts (TMR), as four 64-bit words:
+ * the EOIs that must reach the I/O APIC. */
+void lapic_tmr(const struct lapic *l, uint64_t out[4]);
 /* The TPR threshold for a TPR shadow (SDM Vol. 3C 26.7.7): the priority
  * class of the highest requested interrupt when the TPR alone holds it
  * back (an exit when the guest lowers its TPR below it), else 0. */

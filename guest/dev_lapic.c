@@ -24,22 +24,23 @@ static void changed(struct vm *vm)
 	vcpu_kick(&vm->vcpu);
 }
 
-void vm_lapic_pull(struct vm *vm)
-{
-	if (vm->vapic)
-		lapic_take_tpr(&vm->lapic, vm->vapic);
-}
-
 void vm_lapic_push(struct vm *vm)
 {
 	if (vm->vapic)
-		lapic_mirror(&vm->lapic, vm->vapic);
+		lapic_mirror(&vm->lapic);
+}
+
+void vm_lapic_eoi_exit(struct vm *vm, uint8_t vector)
+{
+	if (lapic_level(&vm->lapic, vector))
+		ioapic_eoi(&vm->ioapic, vector);
+	vm->lapic.page_stale = true;   /* PPR */
+	vcpu_kick(&vm->vcpu);
 }
 
 void vm_lapic_apic_write(struct vm *vm, unsigned offset)
 {
 	offset &= 0xFF0;
-	vm_lapic_pull(vm);
 	lapic_mmio_write(&vm->lapic, offset, vm->vapic[offset / 4], vm_clock(vm, rdtsc(), LAPIC_BUS_HZ));
 	changed(vm);
 }
@@ -62,7 +63,6 @@ static uint64_t lapic_mmio_in(void *ctx, int64_t offset, unsigned size)
 	struct vm *vm = ctx;
 	unsigned at = page_offset(vm, offset);
 
-	vm_lapic_pull(vm);
 	return narrow(lapic_mmio_read(&vm->lapic, at & ~3u, vm_clock(vm, rdtsc(), LAPIC_BUS_HZ)), at, size);
 }
 
@@ -71,7 +71,6 @@ static void lapic_mmio_out(void *ctx, int64_t offset, unsigned size, uint64_t va
 	struct vm *vm = ctx;
 	unsigned at = page_offset(vm, offset);
 
-	vm_lapic_pull(vm);
 	if (size == 4 && !(at & 3))
 		lapic_mmio_write(&vm->lapic, at, (uint32_t)value, vm_clock(vm, rdtsc(), LAPIC_BUS_HZ));
 	changed(vm);
@@ -118,7 +117,6 @@ int vm_lapic_rdmsr(struct vm *vm, uint32_t msr, uint64_t *value)
 {
 	struct lapic *l = &vm->lapic;
 
-	vm_lapic_pull(vm);
 	if (msr == IA32_APIC_BASE) {
 		*value = l->base;
 		return 0;
@@ -136,7 +134,6 @@ int vm_lapic_wrmsr(struct vm *vm, uint32_t msr, uint64_t value, uint64_t tsc_off
 	uint64_t now = vm_clock(vm, rdtsc(), LAPIC_BUS_HZ);
 	int rc;
 
-	vm_lapic_pull(vm);
 	if (msr == IA32_APIC_BASE) {
 		/* The page must stay outside RAM, where its accesses fault
 		 * (guest/memory.c backs everything below mem=). */

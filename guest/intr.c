@@ -92,6 +92,16 @@ bool vm_intr_pending(const struct vm *vm)
 	return extint(vm) || lapic_pending(&vm->lapic) >= 0;
 }
 
+bool vm_extint_pending(const struct vm *vm)
+{
+	return extint(vm);
+}
+
+uint8_t vm_extint_ack(struct vm *vm)
+{
+	return i8259_ack(&vm->pic);
+}
+
 /* ExtINT first: its vector comes from the 8259's INTA cycle and it is
  * not held back by the LAPIC's priorities (SDM Vol. 3A 11.5.1). */
 uint8_t vm_intr_ack(struct vm *vm)

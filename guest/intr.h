@@ -20,6 +20,10 @@ void vm_intr_reset(struct vm *vm, uint64_t host_time);
 bool vm_intr_pending(const struct vm *vm);
 /* Acknowledge it: its vector. */
 uint8_t vm_intr_ack(struct vm *vm);
+/* The same for the 8259's ExtINT alone, where the CPU delivers the local
+ * APIC's interrupts itself (vm->apic_delivers). */
+bool vm_extint_pending(const struct vm *vm);
+uint8_t vm_extint_ack(struct vm *vm);
 /* Drive ISA IRQ line irq; a device that changed it calls this, which
  * makes the vCPU look at its interrupts before it runs on. */
 void vm_set_irq(struct vm *vm, unsigned irq, int level);

@@ -60,7 +60,7 @@ tick() { local line=$1 name=$2; echo "$line" | tr ' ' '\n' | awk -F= -v n="$name
 	echo
 	echo "== The emulated platform, same set-up: guest ticks per operation =="
 	echo "   vmx-apicv: the CPU's APIC virtualization (TPR shadow, APIC-access page, APIC-register"
-	echo "   virtualization); vmx-soft: apicv=off; svm: the software APIC"
+	echo "   virtualization, virtual-interrupt delivery); vmx-soft: apicv=off; svm: the software APIC"
 	vmxp=$(platform_ticks build/bench-vmx.serial)
 	softp=$(platform_ticks build/bench-vmx-soft.serial)
 	svmp=$(platform_ticks build/bench-svm.serial)

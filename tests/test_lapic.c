@@ -704,16 +704,15 @@ TEST(base_bsp_fixed_and_relocate)
 }
 
 /* SDM Vol. 3C 30.4.1: with APIC-register virtualization the CPU reads
- * these from the virtual-APIC page, so the page must say what an MMIO
- * read of the model says, register for register; offsets the CPU does
- * not read there (the current count) are left alone. */
+ * these from the register page, so the page must say what an MMIO read
+ * of the model says, register for register; offsets the CPU does not
+ * read there (the current count) are left alone. */
 TEST(mirror_matches_every_virtualized_register)
 {
 	static const unsigned offsets[] = {
 		LAPIC_ID, LAPIC_VERSION, LAPIC_TPR, LAPIC_PPR, LAPIC_EOI, LAPIC_LDR, LAPIC_DFR,
 		LAPIC_SVR, LAPIC_ESR, LAPIC_ICR_LO, LAPIC_ICR_HI, LAPIC_TIMER_INIT, LAPIC_TIMER_DIV,
 	};
-	static uint32_t page[1024];
 
 	reset(3);
 	wr(LAPIC_TPR, 0x20);
@@ -728,47 +727,66 @@ TEST(mirror_matches_every_virtualized_register)
 	lapic_accept(&l, 0xA3, true);
 	ack();
 	wr(LAPIC_ICR_LO, 0x05);   /* an illegal vector: an ESR bit */
-	memset(page, 0xEE, sizeof page);
-	lapic_mirror(&l, page);
+	l.regs[LAPIC_TIMER_CUR / 4] = 0xEEEEEEEEu;
+	lapic_mirror(&l);
 	for (unsigned i = 0; i < ARRAY_LEN(offsets); i++)
-		CHECK(page[offsets[i] / 4] == rd(offsets[i]));
+		CHECK(l.regs[offsets[i] / 4] == rd(offsets[i]));
 	for (unsigned i = 0; i < 8; i++) {
-		CHECK(page[(LAPIC_ISR + 16 * i) / 4] == rd(LAPIC_ISR + 16 * i));
-		CHECK(page[(LAPIC_TMR + 16 * i) / 4] == rd(LAPIC_TMR + 16 * i));
-		CHECK(page[(LAPIC_IRR + 16 * i) / 4] == rd(LAPIC_IRR + 16 * i));
+		CHECK(l.regs[(LAPIC_ISR + 16 * i) / 4] == rd(LAPIC_ISR + 16 * i));
+		CHECK(l.regs[(LAPIC_TMR + 16 * i) / 4] == rd(LAPIC_TMR + 16 * i));
+		CHECK(l.regs[(LAPIC_IRR + 16 * i) / 4] == rd(LAPIC_IRR + 16 * i));
 	}
 	for (unsigned i = 0; i < LAPIC_LVT_COUNT; i++)
-		CHECK(page[(LAPIC_LVT_TIMER + 16 * i) / 4] == rd(LAPIC_LVT_TIMER + 16 * i));
-	CHECK(page[LAPIC_TIMER_CUR / 4] == 0xEEEEEEEEu);
-	CHECK(page[LAPIC_ID / 4] == 3u << 24 && irr(0x91) && isr(0xA3));
+		CHECK(l.regs[(LAPIC_LVT_TIMER + 16 * i) / 4] == rd(LAPIC_LVT_TIMER + 16 * i));
+	CHECK(l.regs[LAPIC_TIMER_CUR / 4] == 0xEEEEEEEEu);
+	CHECK(l.regs[LAPIC_ID / 4] == 3u << 24 && irr(0x91) && isr(0xA3));
 	/* Nothing changed: nothing written.  A change: all of it again. */
-	memset(page, 0xEE, sizeof page);
-	lapic_mirror(&l, page);
-	CHECK(page[LAPIC_IRR / 4 + 4 * 4] == 0xEEEEEEEEu);
-	edge(0x92);
-	lapic_mirror(&l, page);
-	CHECK(page[(LAPIC_IRR + 16 * 4) / 4] == rd(LAPIC_IRR + 16 * 4) && page[LAPIC_SVR / 4] == rd(LAPIC_SVR));
-	memset(page, 0xEE, sizeof page);
+	l.regs[LAPIC_SVR / 4] = 0xEEEEEEEEu;
+	lapic_mirror(&l);
+	CHECK(l.regs[LAPIC_SVR / 4] == 0xEEEEEEEEu);
+	wr(LAPIC_LVT_ERROR, 0x4E);
+	lapic_mirror(&l);
+	CHECK(l.regs[LAPIC_SVR / 4] == rd(LAPIC_SVR) && l.regs[LAPIC_LVT_ERROR / 4] == 0x4E);
 	CHECK(lapic_set_base(&l, BASE_EN | APIC_BASE_EXTD, T0) == 0);   /* x2APIC: ID and LDR change */
-	lapic_mirror(&l, page);
-	CHECK(page[LAPIC_ID / 4] == 3 && page[LAPIC_LDR / 4] == 1u << 3);
+	lapic_mirror(&l);
+	CHECK(l.regs[LAPIC_ID / 4] == 3 && l.regs[LAPIC_LDR / 4] == 1u << 3);
 }
 
-/* The guest writes the TPR into the page itself (TPR virtualization,
- * 30.1.2: bits 7:0 kept, the rest cleared); the model takes it back and
- * its priorities follow. */
-TEST(take_tpr_from_page)
+/* The CPU works on the page itself (TPR virtualization, 30.1.2; with
+ * virtual-interrupt delivery IRR -> ISR and EOIs, 30.2): the model sees
+ * it all at once, and its priorities follow. */
+TEST(cpu_writes_to_the_page_are_the_model)
 {
-	static uint32_t page[1024];
-
 	reset(0);
 	edge(0x45);
-	page[LAPIC_TPR / 4] = 0xFFFFFF50u;
-	lapic_take_tpr(&l, page);
-	CHECK(rd(LAPIC_TPR) == 0x50 && pend() == -1);
-	page[LAPIC_TPR / 4] = 0x30;
-	lapic_take_tpr(&l, page);
-	CHECK(pend() == 0x45);
+	l.regs[LAPIC_TPR / 4] = 0x50;
+	CHECK(rd(LAPIC_TPR) == 0x50 && pend() == -1 && lapic_tpr(&l) == 0x50);
+	l.regs[LAPIC_TPR / 4] = 0x30;
+	CHECK(pend() == 0x45 && lapic_highest_irr(&l) == 0x45 && lapic_highest_isr(&l) == -1);
+	/* What virtual-interrupt delivery does on delivering 0x45 ... */
+	l.regs[(LAPIC_IRR + 16 * 2) / 4] &= ~(1u << 5);
+	l.regs[(LAPIC_ISR + 16 * 2) / 4] |= 1u << 5;
+	CHECK(isr(0x45) && !irr(0x45) && lapic_highest_isr(&l) == 0x45 && rd(LAPIC_PPR) == 0x40);
+	/* ... and on its EOI. */
+	l.regs[(LAPIC_ISR + 16 * 2) / 4] = 0;
+	CHECK(rd(LAPIC_PPR) == 0x30 && lapic_highest_isr(&l) == -1);
+}
+
+/* TMR as the EOI-exit bitmap wants it: bit v of the four 64-bit words is
+ * vector v's trigger mode (SDM Vol. 3C 30.1.4). */
+TEST(tmr_as_eoi_exit_bitmap)
+{
+	uint64_t tmr[4];
+
+	reset(0);
+	lapic_accept(&l, 0x21, true);
+	lapic_accept(&l, 0x7F, true);
+	lapic_accept(&l, 0xC0, false);
+	lapic_accept(&l, 0xFE, true);
+	lapic_tmr(&l, tmr);
+	CHECK(tmr[0] == 1ull << 0x21 && tmr[1] == 1ull << (0x7F - 64) && tmr[2] == 0 &&
+	      tmr[3] == 1ull << (0xFE - 192));
+	CHECK(lapic_level(&l, 0x7F) && !lapic_level(&l, 0xC0));
 }
 
 /* 26.7.7 / 30.1.2: the threshold is the class of the highest requested
@@ -785,7 +803,7 @@ TEST(tpr_threshold_only_when_tpr_blocks)
 	CHECK(lapic_tpr_threshold(&l) == 4);
 	wr(LAPIC_TPR, 0x40);
 	CHECK(lapic_tpr_threshold(&l) == 4);           /* same class: still held */
-	wr(LAPIC_TPR, 0x00);
+	lapic_set_tpr(&l, 0x00);
 	CHECK(ack() == 0x45);
 	edge(0x32);                                     /* below the one in service */
 	CHECK(pend() == -1 && lapic_tpr_threshold(&l) == 0);

@@ -118,10 +118,11 @@ struct backend {
 	void (*nmi_window)(struct vcpu *v, bool on);
 	/* The CPU's APIC virtualization, for a backend that set
 	 * vm->vapic (vmx/apicv.c; NULL otherwise): IA32_APIC_BASE has
-	 * changed (the APIC-access page follows the LAPIC's page); the TPR
-	 * threshold for an interrupt the TPR holds back (0: none). */
+	 * changed (the APIC-access page follows the LAPIC's page); before an
+	 * entry, tell the CPU what the LAPIC model holds (the TPR threshold,
+	 * or with vm->apic_delivers the requested and in-service vectors). */
 	void (*apic_moved)(struct vcpu *v);
-	void (*tpr_threshold)(struct vcpu *v, unsigned cls);
+	void (*apic_sync)(struct vcpu *v);
 	/* Drop v's cached guest-linear translations (emulated CR3 load). */
 	void (*flush_tlb)(struct vcpu *v);
 	/* Print the VMCS/VMCB (hypervisor-bug reports). */

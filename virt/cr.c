@@ -141,7 +141,7 @@ static enum exit_action mov_to_cr(struct vcpu *v, unsigned cr, uint64_t value)
 	default:   /* CR8: TPR[7:4] of the local APIC (SDM Vol. 3A 11.8.6) */
 		if (value >> 4)
 			return inject_gp0(v);
-		v->vm->lapic.tpr = (uint32_t)value << 4;
+		lapic_set_tpr(&v->vm->lapic, (uint32_t)value << 4);
 		vm_lapic_push(v->vm);
 		vcpu_kick(v);   /* a lower TPR may let an interrupt through */
 		return EXIT_ADVANCE;
@@ -167,11 +167,10 @@ enum exit_action handle_cr_access(struct vcpu *v, const struct vexit *e)
 	case CR_MOV_TO:
 		return mov_to_cr(v, cr, vcpu_get_gpr(v, reg));
 	case CR_MOV_FROM:
-		vm_lapic_pull(v->vm);
 		/* VMX: CR3 and CR8 stores; SVM: CR0 reads while the guest's
 		 * CD/NW differ from the real ones (svm/backend.c). */
 		vcpu_set_gpr(v, reg, cr == 0 ? cr0 : cr == 3 ? vcpu_get(v, VREG_CR3) :
-				     cr == 8 ? (v->vm->lapic.tpr >> 4) & 0xF : 0);
+				     cr == 8 ? lapic_tpr(&v->vm->lapic) >> 4 : 0);
 		return EXIT_ADVANCE;
 	case CR_SMSW:
 		vcpu_set_gpr(v, reg, smsw_value(vcpu_get_gpr(v, reg), cr0, e->cr.smsw_size));

@@ -35,6 +35,7 @@ const exit_handler_fn vexit_handlers[VEXIT_KINDS] = {
 	[VEXIT_TPR_BELOW] = handle_irq_window,
 	[VEXIT_APIC_ACCESS] = handle_npf,
 	[VEXIT_APIC_WRITE] = handle_apic_write,
+	[VEXIT_APIC_EOI] = handle_apic_eoi,
 	[VEXIT_NPF] = handle_npf,
 	[VEXIT_NPT_MISCONFIG] = handle_npt_misconfig,
 	[VEXIT_CACHE_FLUSH] = handle_cache_flush,

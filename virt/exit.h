@@ -21,6 +21,7 @@ enum exit_action handle_wrmsr(struct vcpu *v, const struct vexit *e);
 HOT_PATH enum exit_action handle_npf(struct vcpu *v, const struct vexit *e);       /* npf.c */
 enum exit_action handle_npt_misconfig(struct vcpu *v, const struct vexit *e);
 enum exit_action handle_apic_write(struct vcpu *v, const struct vexit *e);           /* mmio.c */
+enum exit_action handle_apic_eoi(struct vcpu *v, const struct vexit *e);
 enum exit_action handle_irq_window(struct vcpu *v, const struct vexit *e);         /* irq.c */
 enum exit_action handle_hlt(struct vcpu *v, const struct vexit *e);                /* misc.c */
 enum exit_action handle_xsetbv(struct vcpu *v, const struct vexit *e);

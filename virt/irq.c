@@ -9,7 +9,6 @@
  * event on its way in (SDM Vol. 3C 26.3.1.5, APM Vol. 2 15.20) -- and
  * otherwise asks the backend for an exit as soon as it can (VMX
  * interrupt-window exiting, SVM V_IRQ + VINTR). */
-#include "devices/lapic.h"
 #include "guest/dev_lapic.h"
 #include "guest/intr.h"
 #include "guest/vm.h"
@@ -59,12 +58,19 @@ static void deliver_nmi(struct vcpu *v)
 	nmi_window(v, false);
 }
 
+/* With virtual-interrupt delivery the local APIC's interrupts are the
+ * CPU's to deliver (vmx/apicv.c): only the 8259's ExtINT is injected. */
+static bool ext_pending(const struct vm *vm)
+{
+	return vm->apic_delivers ? vm_extint_pending(vm) : vm_intr_pending(vm);
+}
+
 static void deliver_external(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
 	struct vevent ev = { .valid = true, .type = VEVENT_EXT_INTR };
 
-	if (!vm_intr_pending(vm)) {
+	if (!ext_pending(vm)) {
 		irq_window(v, false);
 		return;
 	}
@@ -75,22 +81,21 @@ static void deliver_external(struct vcpu *v)
 		return;
 	}
 	/* The INTA cycle: the controller names the vector now. */
-	ev.vector = vm_intr_ack(vm);
+	ev.vector = vm->apic_delivers ? vm_extint_ack(vm) : vm_intr_ack(vm);
 	backend->inject(v, &ev);
 	v->halted = false;
-	irq_window(v, vm_intr_pending(vm));
+	irq_window(v, ext_pending(vm));
 }
 
-/* With the CPU's APIC virtualization the guest changes its TPR without
- * exits: the model takes it first, and afterwards the virtual-APIC page
- * shows the model's state (an interrupt acknowledged just now is in
- * service) and the TPR threshold catches the guest lowering its TPR
- * under an interrupt it holds back. */
+/* With the CPU's APIC virtualization the virtual-APIC page shows the
+ * model's state afterwards (an interrupt acknowledged just now is in
+ * service), and the CPU learns what is requested: the TPR threshold
+ * catches the guest lowering its TPR under an interrupt it holds back,
+ * or with virtual-interrupt delivery RVI names the interrupt. */
 void vcpu_deliver_interrupt(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
 
-	vm_lapic_pull(vm);
 	if (unlikely(v->nmi_pending))
 		deliver_nmi(v);
 	else if (unlikely(v->nmi_window))
@@ -98,7 +103,7 @@ void vcpu_deliver_interrupt(struct vcpu *v)
 	deliver_external(v);
 	if (vm->vapic) {
 		vm_lapic_push(vm);
-		backend->tpr_threshold(v, lapic_tpr_threshold(&vm->lapic));
+		backend->apic_sync(v);
 	}
 }
 

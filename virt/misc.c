@@ -4,7 +4,6 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/cpuid.h"
 #include "arch/x86/lapic.h"
-#include "guest/dev_lapic.h"
 #include "guest/vm.h"
 #include "virt/exit.h"
 #include "virt/vcpu.h"
@@ -21,7 +20,6 @@ enum exit_action handle_hlt(struct vcpu *v, const struct vexit *e)
 		vm_stop(v->vm, "halted");
 		return EXIT_STOP;
 	}
-	vm_lapic_pull(v->vm);   /* whether an interrupt can wake it depends on the TPR */
 	v->halted = true;
 	return EXIT_ADVANCE_SCHEDULE;
 }

@@ -74,3 +74,11 @@ enum exit_action handle_apic_write(struct vcpu *v, const struct vexit *e)
 	vm_lapic_apic_write(v->vm, e->apic_write.offset);
 	return EXIT_RESUME;
 }
+
+/* Virtual-interrupt delivery: the CPU has ended a level-triggered vector
+ * (ISR cleared in the page); its EOI goes on to the I/O APIC. */
+enum exit_action handle_apic_eoi(struct vcpu *v, const struct vexit *e)
+{
+	vm_lapic_eoi_exit(v->vm, (uint8_t)e->apic_write.offset);
+	return EXIT_RESUME;
+}

@@ -29,6 +29,7 @@ enum vexit_kind {
 	VEXIT_TPR_BELOW,      /* the guest lowered its TPR below the threshold (APIC virtualization) */
 	VEXIT_APIC_ACCESS,    /* an APIC-page access the CPU did not virtualize: as VEXIT_NPF */
 	VEXIT_APIC_WRITE,     /* the guest wrote an APIC register (done in the virtual-APIC page) */
+	VEXIT_APIC_EOI,       /* the CPU ended a level-triggered vector (virtual-interrupt delivery) */
 	VEXIT_NPF,            /* EPT violation / nested page fault */
 	VEXIT_NPT_MISCONFIG,  /* EPT misconfiguration / NPF with RSVD */
 	VEXIT_CACHE_FLUSH,    /* INVD, WBINVD */
@@ -102,7 +103,7 @@ struct vexit {
 			unsigned access;      /* NPF_* */
 		} npf;                    /* also VEXIT_APIC_ACCESS */
 		struct {
-			uint16_t offset;      /* of the register in the APIC page */
+			uint16_t offset;      /* of the register in the APIC page; VEXIT_APIC_EOI: the vector */
 		} apic_write;
 		struct {
 			uint8_t vector;

@@ -10,11 +10,12 @@ struct vcpu;
 bool vmx_apicv_on(void);
 /* The APIC-access page all guests share (at VMX start-up): 0 or -1. */
 int vmx_apicv_init(void);
-/* Turn it on in v's current VMCS, with v's virtual-APIC page: 0 or -1. */
+/* Turn it on in v's current VMCS, the LAPIC model's page as the
+ * virtual-APIC page: 0 or -1. */
 int vmx_apicv_create(struct vcpu *v);
 void vmx_apicv_destroy(struct vcpu *v);
-/* backend->apic_moved, backend->tpr_threshold. */
+/* backend->apic_moved, backend->apic_sync. */
 void vmx_apic_moved(struct vcpu *v);
-void vmx_tpr_threshold(struct vcpu *v, unsigned cls);
+void vmx_apic_sync(struct vcpu *v);
 
 #endif

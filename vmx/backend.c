@@ -307,7 +307,7 @@ static int vmx_vcpu_create(struct vcpu *v, uint32_t entry)
 {
 	struct vmx_vcpu *x = &vcpus[v->vm->index];
 
-	*x = (struct vmx_vcpu){ .vmcs = FRAME_NONE, .host_stack = FRAME_NONE, .vapic = FRAME_NONE };
+	*x = (struct vmx_vcpu){ .vmcs = FRAME_NONE, .host_stack = FRAME_NONE };
 	v->be = x;
 	x->vpid = (uint16_t)(v->vm->index + 1);   /* VPID 0 is the host's (SDM 28.1) */
 	x->dr6 = 0xFFFF0FF0;                      /* DR6 at reset (SDM Vol. 3B 18.2.3) */
@@ -315,7 +315,7 @@ static int vmx_vcpu_create(struct vcpu *v, uint32_t entry)
 	if (vmcs_create(v, entry))
 		return -1;
 	if (vmx_apicv_on() && vmx_apicv_create(v)) {
-		pr_err("vmx: out of memory for guest %s's virtual-APIC page", v->vm->name);
+		pr_err("vmx: out of memory mapping guest %s's APIC-access page", v->vm->name);
 		return -1;
 	}
 	return 0;
@@ -357,7 +357,7 @@ static const char *const exit_names[VEXIT_KINDS] = {
 	[VEXIT_CR] = "CR access", [VEXIT_XSETBV] = "XSETBV", [VEXIT_HLT] = "HLT",
 	[VEXIT_IRQ_WINDOW] = "interrupt window", [VEXIT_NMI_WINDOW] = "NMI window",
 	[VEXIT_TPR_BELOW] = "TPR below threshold", [VEXIT_APIC_ACCESS] = "APIC access",
-	[VEXIT_APIC_WRITE] = "APIC write",
+	[VEXIT_APIC_WRITE] = "APIC write", [VEXIT_APIC_EOI] = "virtualized EOI",
 	[VEXIT_NPF] = "EPT violation", [VEXIT_NPT_MISCONFIG] = "EPT misconfiguration",
 	[VEXIT_CACHE_FLUSH] = "INVD/WBINVD", [VEXIT_VIRT_INSN] = "VMX instruction",
 	[VEXIT_UNDEFINED] = "GETSEC/MONITOR/MWAIT", [VEXIT_RDPMC] = "RDPMC", [VEXIT_NMI] = "NMI",
@@ -391,7 +391,7 @@ struct backend vmx_backend = {
 	.nmi_injectable = vmx_nmi_injectable,
 	.nmi_window = vmx_nmi_window,
 	.apic_moved = vmx_apic_moved,
-	.tpr_threshold = vmx_tpr_threshold,
+	.apic_sync = vmx_apic_sync,
 	.flush_tlb = vmx_flush_tlb,
 	.dump = vmx_dump,
 	.sabotage = vmcs_sabotage,

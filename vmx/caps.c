@@ -30,8 +30,9 @@ int vmx_caps_probe(void)
 	}
 	pr_info("vmx: EPT (2 MiB pages%s), unrestricted guest, VPID, preemption timer (TSC >> %u)",
 		vmx_caps.ept_1g ? ", 1 GiB pages" : "", vmx_caps.preemption_shift);
-	pr_info("vmx: APIC virtualization %s%s", !vmx_caps.apicv ? "not offered by the CPU: software APIC" :
+	pr_info("vmx: APIC virtualization %s%s%s", !vmx_caps.apicv ? "not offered by the CPU: software APIC" :
 		options.no_apicv ? "off (apicv=off): software APIC" : "on: TPR shadow, APIC-access page",
-		vmx_caps.apic_reg_virt && !options.no_apicv ? ", APIC-register virtualization" : "");
+		vmx_caps.apic_reg_virt && !options.no_apicv ? ", APIC-register virtualization" : "",
+		vmx_caps.apic_vid && !options.no_apicv ? ", virtual-interrupt delivery" : "");
 	return 0;
 }

@@ -23,7 +23,7 @@ struct vmx_caps {
 	 * shadow and APIC-access page (apicv), APIC-register virtualization
 	 * on top (apic_reg_virt).  Not set in proc/proc2: each vCPU turns
 	 * them on with its own pages. */
-	bool apicv, apic_reg_virt;
+	bool apicv, apic_reg_virt, apic_vid;   /* ... and virtual-interrupt delivery */
 };
 
 extern struct vmx_caps vmx_caps;

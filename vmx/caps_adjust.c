@@ -101,6 +101,7 @@ static void probe_secondary(struct missing *m)
 				    (uint32_t)(rd(IA32_VMX_PROCBASED_CTLS2) >> 32) : 0;
 	caps->apicv = caps->apicv && (allowed2 & SECONDARY_VIRTUALIZE_APIC);
 	caps->apic_reg_virt = caps->apicv && (allowed2 & SECONDARY_APIC_REGISTER_VIRT);
+	caps->apic_vid = caps->apic_reg_virt && (allowed2 & SECONDARY_VIRTUAL_INTR_DELIVERY);
 	note(m, miss & SECONDARY_ENABLE_EPT, "EPT");
 	note(m, miss & SECONDARY_UNRESTRICTED_GUEST, "unrestricted guest");
 	note(m, miss & SECONDARY_ENABLE_VPID, "VPID");

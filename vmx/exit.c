@@ -36,6 +36,7 @@ static const uint8_t kinds[EXIT_REASON_SLOTS] = {
 	[EXIT_REASON_TPR_BELOW_THRESHOLD] = VEXIT_TPR_BELOW,
 	[EXIT_REASON_APIC_ACCESS] = VEXIT_APIC_ACCESS,
 	[EXIT_REASON_APIC_WRITE] = VEXIT_APIC_WRITE,
+	[EXIT_REASON_EOI_INDUCED] = VEXIT_APIC_EOI,
 	[EXIT_REASON_INVD] = VEXIT_CACHE_FLUSH,
 	[EXIT_REASON_WBINVD] = VEXIT_CACHE_FLUSH,
 	[EXIT_REASON_VMCALL] = VEXIT_HYPERCALL,
@@ -132,6 +133,9 @@ static HOT_PATH void decode_other(struct vcpu *v, struct vexit *e)
 		break;
 	case VEXIT_APIC_WRITE:
 		e->apic_write.offset = vmread(EXIT_QUALIFICATION) & 0xFFF;
+		break;
+	case VEXIT_APIC_EOI:
+		e->apic_write.offset = vmread(EXIT_QUALIFICATION) & 0xFF;   /* the vector */
 		break;
 	case VEXIT_NPT_MISCONFIG:
 		e->npf.gpa = vmread(GUEST_PHYSICAL_ADDRESS);

@@ -14,6 +14,7 @@
 #define GUEST_GS_SELECTOR               0x080A
 #define GUEST_LDTR_SELECTOR             0x080C
 #define GUEST_TR_SELECTOR               0x080E
+#define GUEST_INTR_STATUS               0x0810   /* RVI 7:0, SVI 15:8 */
 /* B.1.3 16-bit host-state fields */
 #define HOST_ES_SELECTOR                0x0C00
 #define HOST_CS_SELECTOR                0x0C02
@@ -33,6 +34,7 @@
 #define TSC_OFFSET                      0x2010
 #define VIRTUAL_APIC_PAGE_ADDR          0x2012
 #define APIC_ACCESS_ADDR                0x2014
+#define EOI_EXIT_BITMAP0                0x201C   /* ..3 at 0x201E, 0x2020, 0x2022 */
 #define EPT_POINTER                     0x201A
 /* B.2.2 64-bit read-only data field */
 #define GUEST_PHYSICAL_ADDRESS          0x2400

@@ -22,8 +22,8 @@ struct vmx_vcpu {
 	uint64_t cr2;
 	uint64_t dr[4], dr6;      /* DR7 is in the VMCS */
 	uint64_t pat;             /* where the CPU cannot load IA32_PAT */
-	uint64_t vapic;           /* the virtual-APIC page, or FRAME_NONE (vmx/apicv.c) */
-	uint8_t tpr_threshold;    /* as written to the VMCS */
+	uint8_t tpr_threshold;    /* as written to the VMCS (vmx/apicv.c) */
+	uint64_t eoi_exit[4];     /* the EOI-exit bitmap as written */
 };
 
 static inline struct vmx_vcpu *to_vmx(struct vcpu *v)
