@@ -14,6 +14,7 @@
 #include <stdarg.h>
 
 #include "lib/format.h"
+#include "lib/range.h"
 
 /* Spec 3.6.2: 8-byte fixed part, 8-byte tag headers, 8-byte alignment. */
 #define MB2_FIXED_SIZE 8u
@@ -184,10 +185,10 @@ static int parse_module(struct mb2_cursor *c, uint32_t off, uint32_t size,
  * hostile map could otherwise wrap it). */
 static void count_dropped_available(struct mb2_info *out, uint64_t len)
 {
-	if (len > UINT64_MAX - out->mmap_dropped_bytes_available)
-		out->mmap_dropped_bytes_available = UINT64_MAX;
-	else
-		out->mmap_dropped_bytes_available += len;
+	uint64_t sum;
+
+	out->mmap_dropped_bytes_available = range_add(out->mmap_dropped_bytes_available, len, &sum) ?
+						    sum : UINT64_MAX;
 }
 
 /* Remove kept entry k, keeping the others in order. */
@@ -300,12 +301,14 @@ static int parse_mmap(struct mb2_cursor *c, uint32_t off, uint32_t size,
 	for (uint32_t i = 0; i < count; i++) {
 		uint32_t e = off + MB2_MMAP_HDR + i * entry_size;
 		struct mb2_mmap_entry m;
+		uint64_t end;
+
 		m.base = rd64(c, e);
 		m.len = rd64(c, e + 8);
 		m.type = rd32(c, e + 16);
 		/* Consumers compute the exclusive end base + len, so it
 		 * must be representable: reject ends at or past 2^64. */
-		if (m.len > UINT64_MAX - m.base)
+		if (!range_add(m.base, m.len, &end))
 			return fail(err, "multiboot2 info: memory map entry %u "
 				    "(base 0x%llx length 0x%llx) does not end "
 				    "below 2^64", i,
@@ -357,11 +360,13 @@ static int parse_efi_mmap(struct mb2_cursor *c, uint32_t off, uint32_t size,
 		uint32_t d = off + MB2_MMAP_HDR + i * desc_size;
 		uint64_t pages = rd64(c, d + 24);
 		struct mb2_mmap_entry m;
+		uint64_t end;
+
 
 		m.base = rd64(c, d + 8);
 		m.len = pages << EFI_PAGE_SHIFT;
 		m.type = efi_type(rd32(c, d), rd64(c, d + 32));
-		if (pages >> (64 - EFI_PAGE_SHIFT) || m.len > UINT64_MAX - m.base)
+		if (pages >> (64 - EFI_PAGE_SHIFT) || !range_add(m.base, m.len, &end))
 			return fail(err, "multiboot2 info: EFI memory descriptor "
 				    "%u (start 0x%llx, 0x%llx pages) does not end "
 				    "below 2^64", i, (unsigned long long)m.base,

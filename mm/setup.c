@@ -2,6 +2,7 @@
 #include "arch/x86/cpu.h"
 #include "core/log.h"
 #include "core/panic.h"
+#include "lib/range.h"
 #include "lib/string.h"
 #include "mm/memmap.h"
 #include "mm/paging.h"
@@ -60,9 +61,10 @@ static void collect(const struct mb2_info *info, uint64_t info_phys, struct boot
 static const struct mem_range *framebuffer(const struct mb2_info *info, struct mem_range *r)
 {
 	const struct mb2_framebuffer *fb = &info->fb;
-	uint64_t len = (uint64_t)fb->pitch * fb->height;
+	uint64_t len = (uint64_t)fb->pitch * fb->height, end;
 
-	if (!info->have_fb || fb->type != MB2_FB_RGB || !len || fb->addr > UINT64_MAX - len - 0xFFF)
+	/* The end, rounded up to a page, must not wrap. */
+	if (!info->have_fb || fb->type != MB2_FB_RGB || !len || !range_add(fb->addr, len + 0xFFF, &end))
 		return NULL;
 	if (!(cpuid(1, 0).edx & (1u << 16)))    /* CPUID.1:EDX.PAT: else PWT means write-through */
 		return NULL;
