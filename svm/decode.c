@@ -100,8 +100,7 @@ void svm_decode_exit(struct vexit *e, const struct svm_exit_info *x)
 	case VEXIT_NPF:
 	case VEXIT_NPT_MISCONFIG:
 		e->npf.gpa = x->info2;
-		e->npf.access = (x->info1 & SVM_NPF_ID ? NPF_FETCH : 0) |
-				(x->info1 & SVM_NPF_RW ? NPF_WRITE : NPF_READ);
+		e->npf.access = svm_npf_access(x->info1);
 		break;
 	case VEXIT_INTR:
 		/* SVM does not acknowledge it: the host takes it through its

@@ -44,4 +44,13 @@ void svm_decode_event(struct vevent *ev, uint32_t info, uint32_t error);
 int svm_exit_insn(uint64_t code);
 int svm_exit_insn_msr(uint64_t info1);
 
+/* NPF EXITINFO1 (15.25.6) -> the core's access bits: fetch, write or
+ * read, and whether it was the guest's own access or its page-table walk
+ * (bit 33). */
+static inline unsigned svm_npf_access(uint64_t info1)
+{
+	return (info1 & SVM_NPF_ID ? NPF_FETCH : 0) | (info1 & SVM_NPF_RW ? NPF_WRITE : NPF_READ) |
+	       NPF_LINEAR | (info1 & SVM_NPF_GUEST_PAGE_TABLE ? 0 : NPF_FINAL);
+}
+
 #endif

@@ -241,7 +241,7 @@ HOT_PATH int svm_exit_dispatch(struct vcpu *v)
 	} else if (code == SVM_EXIT_NPF && !(info1 & SVM_NPF_RSVD)) {
 		e.kind = VEXIT_NPF;
 		e.npf.gpa = b->control.exit_info_2;
-		e.npf.access = (info1 & SVM_NPF_ID ? NPF_FETCH : 0) | (info1 & SVM_NPF_RW ? NPF_WRITE : NPF_READ);
+		e.npf.access = svm_npf_access(info1);
 		e.vectoring.valid = false;
 	} else {
 		return dispatch_other(v, &e);

@@ -167,25 +167,27 @@ TEST(msr_read_write)
 TEST(npf_access)
 {
 	uint64_t gpa = 0x0000000123456789ull;
+	const unsigned own = NPF_LINEAR | NPF_FINAL;   /* the guest's own access */
 	struct vexit e = decode(X(.code = SVM_EXIT_NPF, .info1 = NPF_US_, .info2 = gpa));
 	CHECK(e.kind == VEXIT_NPF);
 	CHECK(e.npf.gpa == gpa);
-	CHECK(e.npf.access == NPF_READ);
+	CHECK(e.npf.access == (NPF_READ | own));
 	e = decode(X(.code = SVM_EXIT_NPF, .info1 = NPF_US_ | NPF_RW_, .info2 = 0xFEE00000));
 	CHECK(e.kind == VEXIT_NPF);
 	CHECK(e.npf.gpa == 0xFEE00000);
-	CHECK(e.npf.access == NPF_WRITE);
+	CHECK(e.npf.access == (NPF_WRITE | own));
 	e = decode(X(.code = SVM_EXIT_NPF, .info1 = NPF_US_ | NPF_ID_, .info2 = 0x100000));
 	CHECK(e.kind == VEXIT_NPF);
 	CHECK(e.npf.access & NPF_FETCH);
 	CHECK(!(e.npf.access & NPF_WRITE));
 	CHECK(e.npf.gpa == 0x100000);
-	/* Present (protection) faults and the walk bits 32/33 change nothing. */
+	/* Present (protection) faults change nothing; bit 33, a fault of the
+	 * guest's page-table walk, is not the guest's own access (15.25.6). */
 	e = decode(X(.code = SVM_EXIT_NPF, .info1 = NPF_P_ | NPF_US_ | NPF_RW_ | SVM_NPF_FINAL_GPA,
 		     .info2 = 0x2000));
-	CHECK(e.kind == VEXIT_NPF && e.npf.access == NPF_WRITE);
+	CHECK(e.kind == VEXIT_NPF && e.npf.access == (NPF_WRITE | own));
 	e = decode(X(.code = SVM_EXIT_NPF, .info1 = NPF_US_ | SVM_NPF_GUEST_PAGE_TABLE, .info2 = 0x3000));
-	CHECK(e.kind == VEXIT_NPF && e.npf.access == NPF_READ);
+	CHECK(e.kind == VEXIT_NPF && e.npf.access == (NPF_READ | NPF_LINEAR));
 }
 
 TEST(npf_rsvd_is_misconfig)

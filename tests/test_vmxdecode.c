@@ -238,14 +238,24 @@ TEST(ept_access_bits)
 
 TEST(ept_higher_bits_do_not_leak)
 {
-	/* Bits 3-5: the entry's R/W/X; 7: linear-address valid; 8: final
-	 * translation; 12: NMI unblocking. */
-	uint64_t high = (7u << 3) | (1u << 7) | (1u << 8) | (1u << 12) | (1ull << 40);
-	CHECK(ept(high | (1u << 0), 0).npf.access == NPF_READ);
-	CHECK(ept(high | (1u << 1), 0).npf.access == NPF_WRITE);
-	CHECK(ept(high | (1u << 2), 0).npf.access == NPF_FETCH);
+	/* Bits 3-5: the entry's R/W/X; 12: NMI unblocking; none of them is
+	 * an access bit.  7 and 8 are passed on as NPF_LINEAR, NPF_FINAL. */
+	uint64_t high = (7u << 3) | (1u << 12) | (1ull << 40);
+	unsigned own = NPF_LINEAR | NPF_FINAL;
+	CHECK(ept(high | own | (1u << 0), 0).npf.access == (NPF_READ | own));
+	CHECK(ept(high | own | (1u << 1), 0).npf.access == (NPF_WRITE | own));
+	CHECK(ept(high | own | (1u << 2), 0).npf.access == (NPF_FETCH | own));
 	CHECK(ept(high, 0).npf.access == 0);
-	CHECK(ept((1u << 7) | (1u << 8), 0).npf.access == 0);
+}
+
+/* Table 28-7 bits 7/8: an instruction's own access has both; a guest
+ * paging-structure walk has 7 without 8; an access with no linear address
+ * (PDPTE loads) has neither.  The NPF handler emulates only the first. */
+TEST(ept_walk_bits)
+{
+	CHECK(ept((1u << 7) | (1u << 8) | 1, 0).npf.access == (NPF_READ | NPF_LINEAR | NPF_FINAL));
+	CHECK(ept((1u << 7) | 1, 0).npf.access == (NPF_READ | NPF_LINEAR));
+	CHECK(ept(1, 0).npf.access == NPF_READ);
 }
 
 TEST(ept_gpa_passed_through)

@@ -27,7 +27,22 @@ HOT_PATH enum exit_action handle_npf(struct vcpu *v, const struct vexit *e)
 		vm_stop(v->vm, "out of host memory backing gpa=0x%llx", (unsigned long long)gpa);
 		return EXIT_STOP;
 	default:
-		/* Outside RAM: a device's MMIO page, or nothing. */
+		/* Outside RAM: a device's MMIO page, or nothing.  Only an
+		 * instruction's own access is emulated: a walk of page tables
+		 * or an IDT, GDT or stack during an event's delivery that
+		 * reaches device memory is not what the instruction at RIP
+		 * did, and nothing sane does it. */
+		if ((e->npf.access & (NPF_LINEAR | NPF_FINAL)) != (NPF_LINEAR | NPF_FINAL)) {
+			vm_stop(v->vm, "guest page-table walk reached gpa=0x%llx outside RAM rip=0x%llx",
+				(unsigned long long)gpa, (unsigned long long)vcpu_get(v, VREG_RIP));
+			return EXIT_STOP;
+		}
+		if (e->vectoring.valid) {
+			vm_stop(v->vm, "delivery of vector %u reached gpa=0x%llx outside RAM rip=0x%llx",
+				e->vectoring.vector, (unsigned long long)gpa,
+				(unsigned long long)vcpu_get(v, VREG_RIP));
+			return EXIT_STOP;
+		}
 		if (vm_mmio_device(v->vm, gpa, &dev))
 			return vcpu_emulate_mmio(v, gpa, &dev);
 		vm_stop(v->vm, "%s gpa=0x%llx rip=0x%llx (%s)", backend->exit_names[VEXIT_NPF],

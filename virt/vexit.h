@@ -64,10 +64,17 @@ struct vevent {
 	uint32_t insn_len;        /* software events: the length to skip */
 };
 
-/* Nested-page-fault access bits (what the guest tried). */
-#define NPF_READ  (1u << 0)
-#define NPF_WRITE (1u << 1)
-#define NPF_FETCH (1u << 2)
+/* Nested-page-fault access bits (what the guest tried).  The values are
+ * those of the VMX exit qualification (SDM Vol. 3C Table 28-7): bits 0-2,
+ * and bits 7/8, "linear address valid" / "the access was to the
+ * translated address" -- both set for an instruction's own access, bit 8
+ * clear for a guest paging-structure walk.  SVM sets them from
+ * EXITINFO1's final-address/page-walk bits. */
+#define NPF_READ   (1u << 0)
+#define NPF_WRITE  (1u << 1)
+#define NPF_FETCH  (1u << 2)
+#define NPF_LINEAR (1u << 7)
+#define NPF_FINAL  (1u << 8)
 
 /* I/O exit flags.  The values are those of the VMX exit qualification
  * (SDM Vol. 3C Table 28-5), so that backend copies them in one step. */

@@ -42,11 +42,12 @@ static inline void vmx_decode_cr(struct vexit *e, uint64_t qual)
 }
 
 /* EPT violation qualification (Table 28-7): bits 0-2 = read, write,
- * instruction fetch. */
+ * instruction fetch; 7 and 8, whether the access was the translated one
+ * (the same bits in npf.access). */
 static inline void vmx_decode_ept(struct vexit *e, uint64_t qual, uint64_t gpa)
 {
 	e->npf.gpa = gpa;
-	e->npf.access = (unsigned)(qual & 7);
+	e->npf.access = (unsigned)(qual & (NPF_READ | NPF_WRITE | NPF_FETCH | NPF_LINEAR | NPF_FINAL));
 }
 
 /* APIC-access exit qualification (Table 28-6): the offset in the page
@@ -58,7 +59,7 @@ static inline void vmx_decode_apic_access(struct vexit *e, uint64_t qual, uint64
 	unsigned type = (qual >> 12) & 0xF;
 
 	e->npf.gpa = page | (qual & 0xFFF);
-	e->npf.access = type == 1 ? NPF_WRITE : NPF_READ;
+	e->npf.access = (type == 1 ? NPF_WRITE : NPF_READ) | NPF_LINEAR | NPF_FINAL;
 	if (type > 1)
 		e->kind = VEXIT_UNHANDLED;
 }

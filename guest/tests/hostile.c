@@ -1,0 +1,158 @@
+/* hostile: one hostile act per run, chosen by `-- case=NAME`; the test
+ * (scripts/cases.py, bochs-hostile-*) states the verdict each must get.
+ * Acts that a CPU answers with a fault are caught here and reported
+ * ("NAME: #GP as a CPU raises it"); the others must get the guest stopped
+ * with a reason, so reaching the line after them is a FAIL.
+ *
+ *   write-past-ram   a store 1 MiB past the end of RAM
+ *   fetch-past-ram   a jump there
+ *   unmapped-mmio    a load from 0xFED00000, where no device is
+ *   mmio-fxsave      FXSAVE into the I/O APIC's page (no emulation)
+ *   pt-in-mmio       paging on with CR3 in the I/O APIC's page
+ *   pt-past-ram      paging on with CR3 past the end of RAM
+ *   idt-in-mmio      the IDT in the I/O APIC's page, then #UD
+ *   acpi-s3          ACPI sleep state S3, which the DSDT does not offer
+ *   apic-base-ram    IA32_APIC_BASE moved into RAM: #GP
+ *   apic-base-rsvd   IA32_APIC_BASE with a reserved bit: #GP
+ *   x2apic-to-xapic  x2APIC back to xAPIC without disabling: #GP
+ *   nmi-storm        an NMI for every period of the PIT at 12 kHz (I/O
+ *                    APIC NMI entry) for 200 ms: the guest takes them and
+ *                    goes on (faster than its handler, the NMIs would
+ *                    leave it no time, on a CPU as here)
+ */
+#include "guest/tests/lib/libguest.h"
+
+#define IOAPIC_PAGE 0xFEC00000u
+#define IA32_APIC_BASE 0x1B
+
+static uint32_t ram_end;
+
+static void about_to(const char *what)
+{
+	printf("hostile: %s\n", what);
+	serial_flush();
+}
+
+static int survived(const char *what)
+{
+	printf("FAIL: %s: still running\n", what);
+	return 1;
+}
+
+/* WRMSR that must raise #GP. */
+static int expect_gp_wrmsr(const char *name, uint32_t msr, uint64_t value)
+{
+	expect_exception(13, 0);
+	__asm__ volatile(TRAP_INSN("wrmsr") : : "c"(msr), "a"((uint32_t)value),
+			 "d"((uint32_t)(value >> 32)) : "memory");
+	if (caught_exception() != 13) {
+		printf("FAIL: %s: no #GP\n", name);
+		return 1;
+	}
+	printf("%s: #GP as a CPU raises it\n", name);
+	return 0;
+}
+
+static int paging_with_cr3(const char *name, uint32_t cr3)
+{
+	about_to(name);
+	__asm__ volatile("mov %0, %%cr3\n\t"
+			 "mov %%cr0, %%eax\n\t"
+			 "or $0x80000000, %%eax\n\t"
+			 "mov %%eax, %%cr0\n\t"
+			 "nop" : : "r"(cr3) : "eax", "memory");
+	return survived(name);
+}
+
+static volatile unsigned nmis;
+static void on_nmi(void) { nmis++; }
+
+static void ioapic_write(uint8_t reg, uint32_t v)
+{
+	*(volatile uint32_t *)IOAPIC_PAGE = reg;
+	*(volatile uint32_t *)(IOAPIC_PAGE + 0x10) = v;
+}
+
+static int nmi_storm(void)
+{
+	uint64_t end = rdtsc() + (uint64_t)cpuid(0x40000010, 0).eax * 200;   /* 200 ms */
+	unsigned work = 0;
+
+	nmi_set_handler(on_nmi);
+	outb(0x21, 0xFF);
+	outb(0xA1, 0xFF);
+	ioapic_write(0x10 + 2 * 2, 4u << 8);   /* pin 2 (IRQ0): NMI */
+	outb(0x43, 0x34);                     /* PIT mode 2, 1193182 / 100 Hz */
+	outb(0x40, 100);
+	outb(0x40, 0);
+	while (rdtsc() < end)
+		work++;
+	ioapic_write(0x10 + 2 * 2, 1u << 16);
+	outb(0x43, 0x30);
+	printf("nmi-storm: %u NMIs taken, the guest ran on (%u loops)\n", nmis, work);
+	return nmis == 0 || work == 0;
+}
+
+static int run(const char *c)
+{
+	if (!strcmp(c, "write-past-ram")) {
+		about_to(c);
+		*(volatile uint32_t *)(ram_end + 0x100000) = 1;
+		return survived(c);
+	}
+	if (!strcmp(c, "fetch-past-ram")) {
+		about_to(c);
+		((void (*)(void))(ram_end + 0x100000))();
+		return survived(c);
+	}
+	if (!strcmp(c, "unmapped-mmio")) {
+		about_to(c);
+		(void)*(volatile uint32_t *)0xFED00000u;
+		return survived(c);
+	}
+	if (!strcmp(c, "mmio-fxsave")) {
+		about_to(c);
+		__asm__ volatile("fxsave (%0)" : : "r"(IOAPIC_PAGE) : "memory");
+		return survived(c);
+	}
+	if (!strcmp(c, "pt-in-mmio"))
+		return paging_with_cr3(c, IOAPIC_PAGE);
+	if (!strcmp(c, "pt-past-ram"))
+		return paging_with_cr3(c, ram_end + 0x100000);
+	if (!strcmp(c, "idt-in-mmio")) {
+		struct { uint16_t limit; uint32_t base; } __attribute__((packed)) idt = { 0x7FF, IOAPIC_PAGE };
+		about_to(c);
+		__asm__ volatile("lidt %0\n\tud2" : : "m"(idt) : "memory");
+		return survived(c);
+	}
+	if (!strcmp(c, "acpi-s3")) {
+		about_to(c);
+		outw(0x604, (3u << 10) | (1u << 13));   /* PM1a_CNT: SLP_TYP 3, SLP_EN */
+		return survived(c);
+	}
+	if (!strcmp(c, "apic-base-ram"))
+		return expect_gp_wrmsr(c, IA32_APIC_BASE, 0x00200000u | (1u << 11) | (1u << 8));
+	if (!strcmp(c, "apic-base-rsvd"))
+		return expect_gp_wrmsr(c, IA32_APIC_BASE, 0xFEE00000u | (1u << 11) | (1u << 8) | (1u << 9));
+	if (!strcmp(c, "x2apic-to-xapic")) {
+		wrmsr(IA32_APIC_BASE, 0xFEE00000u | (1u << 11) | (1u << 10) | (1u << 8));
+		return expect_gp_wrmsr(c, IA32_APIC_BASE, 0xFEE00000u | (1u << 11) | (1u << 8));
+	}
+	if (!strcmp(c, "nmi-storm"))
+		return nmi_storm();
+	printf("FAIL: unknown case \"%s\"\n", c);
+	return 1;
+}
+
+int main(uint32_t magic, const struct mb_info *mbi)
+{
+	char c[32];
+
+	(void)magic;
+	ram_end = (uint32_t)mbi_mem_bytes(mbi);
+	if (!cmdline_value(mbi_cmdline(mbi), "case", c, sizeof c)) {
+		puts("FAIL: no case= on the command line");
+		return 1;
+	}
+	return run(c);
+}
