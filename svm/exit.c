@@ -238,10 +238,11 @@ HOT_PATH int svm_exit_dispatch(struct vcpu *v)
 		e.kind = VEXIT_HYPERCALL;
 		e.cpl = b->save.cpl;
 		e.insn_len = 0;
-	} else if (code == SVM_EXIT_NPF && !(info1 & SVM_NPF_RSVD)) {
+	} else if (code == SVM_EXIT_NPF && !(info1 & (SVM_NPF_RSVD | SVM_NPF_GUEST_PAGE_TABLE))) {
+		/* The guest's own access (its page-table walks go the slow way). */
 		e.kind = VEXIT_NPF;
 		e.npf.gpa = b->control.exit_info_2;
-		e.npf.access = svm_npf_access(info1);
+		e.npf.access = svm_npf_access(info1 & ~SVM_NPF_GUEST_PAGE_TABLE);
 		e.vectoring.valid = false;
 	} else {
 		return dispatch_other(v, &e);
