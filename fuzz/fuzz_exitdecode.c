@@ -31,7 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	vmx_decode_cr(&e, r[2]);
 	CHECK(e.cr.cr <= 15 && e.cr.gpr <= 15 && e.cr.type <= 3);
 	vmx_decode_ept(&e, r[3], r[4]);
-	CHECK(e.npf.access <= 7);
+	CHECK(!(e.npf.access & ~(NPF_READ | NPF_WRITE | NPF_FETCH | NPF_LINEAR | NPF_FINAL)));
 	vmx_decode_event(&ev, (uint32_t)r[5], (uint32_t)(r[5] >> 32), (uint32_t)r[1]);
 
 	x = (struct svm_exit_info){ r[0] & 0x4FF, r[1], r[2], (uint32_t)r[3], (uint32_t)(r[3] >> 32),
