@@ -15,6 +15,14 @@
  *   apic-base-ram    IA32_APIC_BASE moved into RAM: #GP
  *   apic-base-rsvd   IA32_APIC_BASE with a reserved bit: #GP
  *   x2apic-to-xapic  x2APIC back to xAPIC without disabling: #GP
+ *   port-read-all    IN from every one of the 65536 ports: all answer
+ *   msr-read-scan    RDMSR over 0-1FFFh and C0000000h-C0001FFFh: #GP for
+ *                    those not offered, no crash
+ *   cpuid-scan       every CPUID leaf up to each range's maximum + 16
+ *   hypercall-scan   VMCALL numbers 0-255 with junk arguments (none that
+ *                    ends the guest): ENOSYS for the unknown ones
+ *   illegal-vectors  a self-IPI with vector 3: the ESR's "send illegal
+ *                    vector" bit, nothing delivered
  *   nmi-storm        an NMI for every period of the PIT at 12 kHz (I/O
  *                    APIC NMI entry) for 200 ms: the guest takes them and
  *                    goes on (faster than its handler, the NMIs would
@@ -93,6 +101,83 @@ static int nmi_storm(void)
 	return nmis == 0 || work == 0;
 }
 
+static int port_read_all(void)
+{
+	unsigned ff = 0;
+
+	for (uint32_t port = 0; port < 0x10000; port++)
+		ff += inb((uint16_t)port) == 0xFF;
+	printf("port-read-all: 65536 ports read, %u of them 0xFF\n", ff);
+	return 0;
+}
+
+static unsigned msr_range(uint32_t first, uint32_t count)
+{
+	unsigned gp = 0;
+
+	for (uint32_t m = first; m < first + count; m++) {
+		expect_exception(13, 0);
+		__asm__ volatile(TRAP_INSN("rdmsr") : : "c"(m) : "eax", "edx", "memory");
+		gp += caught_exception() == 13;
+	}
+	return gp;
+}
+
+static int msr_read_scan(void)
+{
+	unsigned gp = msr_range(0, 0x2000) + msr_range(0xC0000000u, 0x2000);
+
+	printf("msr-read-scan: %u of 16384 MSRs raised #GP\n", gp);
+	return gp == 0 || gp == 16384;
+}
+
+static int cpuid_scan(void)
+{
+	static const uint32_t bases[] = { 0, 0x40000000u, 0x80000000u };
+	unsigned n = 0;
+
+	for (unsigned b = 0; b < 3; b++) {
+		uint32_t max = cpuid(bases[b], 0).eax;
+		if (max < bases[b] || max > bases[b] + 0x100)
+			max = bases[b];
+		for (uint32_t leaf = bases[b]; leaf <= max + 16; leaf++, n++)
+			for (uint32_t sub = 0; sub < 4; sub++)
+				(void)cpuid(leaf, sub);
+	}
+	printf("cpuid-scan: %u leaves, 4 subleaves each\n", n);
+	return 0;
+}
+
+static int hypercall_scan(void)
+{
+	unsigned enosys = 0;
+
+	for (uint32_t nr = 0; nr < 256; nr++) {
+		uint32_t ret;
+		if (nr == TERN_HC_EXIT)
+			continue;   /* that one ends the guest, as it should */
+		if (try_vmcall(nr, 0xFFFFFFFFu, 0xFFFFF000u, 0x12345678u, &ret) < 0 && ret == TERN_HC_ENOSYS)
+			enosys++;
+	}
+	printf("hypercall-scan: 255 calls, %u ENOSYS\n", enosys);
+	return enosys < 250;
+}
+
+static int illegal_vectors(void)
+{
+	volatile uint32_t *apic = (volatile uint32_t *)0xFEE00000u;
+	uint32_t esr;
+
+	apic[0x280 / 4] = 0;
+	sti();
+	apic[0x300 / 4] = 3 | (1u << 18);       /* fixed self-IPI, vector 3 */
+	cli();
+	apic[0x280 / 4] = 0;
+	esr = apic[0x280 / 4];
+	printf("illegal-vectors: ESR 0x%x after a self-IPI with vector 3\n", esr);
+	return !(esr & (1u << 5));
+}
+
 static int run(const char *c)
 {
 	if (!strcmp(c, "write-past-ram")) {
@@ -140,6 +225,16 @@ static int run(const char *c)
 	}
 	if (!strcmp(c, "nmi-storm"))
 		return nmi_storm();
+	if (!strcmp(c, "port-read-all"))
+		return port_read_all();
+	if (!strcmp(c, "msr-read-scan"))
+		return msr_read_scan();
+	if (!strcmp(c, "cpuid-scan"))
+		return cpuid_scan();
+	if (!strcmp(c, "hypercall-scan"))
+		return hypercall_scan();
+	if (!strcmp(c, "illegal-vectors"))
+		return illegal_vectors();
 	printf("FAIL: unknown case \"%s\"\n", c);
 	return 1;
 }
