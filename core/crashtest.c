@@ -62,7 +62,9 @@ void crashtest_run(const char *kind)
 		missing_msr();
 	else if (!strcmp(kind, "vmentry") || !strcmp(kind, "vmcontrol") || !strcmp(kind, "eptmisconfig"))
 		pr_info("crashtest: the first guest will fail (%s)", kind);   /* vmcs_sabotage() */
+	else if (!strcmp(kind, "doublemap"))
+		pr_info("crashtest: two guests will share a frame");       /* vm_check_sabotage() */
 	else
 		pr_warn("crashtest: unknown kind '%s' (pf, ud, de, panic, strayirq, badmsr, "
-			"vmcontrol, eptmisconfig)", kind);
+			"vmentry, vmcontrol, eptmisconfig, doublemap)", kind);
 }

@@ -15,9 +15,24 @@ static void bad(const struct cmdline_word *w, const char *why)
 	pr_warn("option %s: %s; ignored", word, why);
 }
 
+/* `on` or `off`: true and *on set, else reported. */
+static bool on_off(const struct cmdline_word *w, bool *on)
+{
+	char buf[4];
+
+	if (!w->value || !cmdline_copy_value(w, buf, sizeof buf) ||
+	    (strcmp(buf, "on") && strcmp(buf, "off"))) {
+		bad(w, "expected on or off");
+		return false;
+	}
+	*on = !strcmp(buf, "on");
+	return true;
+}
+
 static void parse_one(const struct cmdline_word *w)
 {
 	uint64_t v;
+	bool on;
 
 	if (cmdline_key_is(w, "loglevel")) {
 		char buf[8];
@@ -36,12 +51,11 @@ static void parse_one(const struct cmdline_word *w)
 		if (!w->value || !cmdline_copy_value(w, options.console, sizeof options.console))
 			bad(w, "expected com1-com4, io:PORT, mmio:ADDRESS[,WIDTH] or none");
 	} else if (cmdline_key_is(w, "apicv")) {
-		char buf[4];
-		if (!w->value || !cmdline_copy_value(w, buf, sizeof buf) ||
-		    (strcmp(buf, "on") && strcmp(buf, "off")))
-			bad(w, "expected on or off");
-		else
-			options.no_apicv = !strcmp(buf, "off");
+		if (on_off(w, &on))
+			options.no_apicv = !on;
+	} else if (cmdline_key_is(w, "checks")) {
+		if (on_off(w, &on))
+			options.checks = on;
 	} else if (cmdline_key_is(w, "crashtest")) {
 		if (!w->value || !cmdline_copy_value(w, options.crashtest, sizeof options.crashtest))
 			bad(w, "expected pf, ud, de, panic, vmentry, vmcontrol or eptmisconfig");

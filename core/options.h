@@ -10,6 +10,7 @@ struct options {
 	char crashtest[16];      /* crashtest=<kind>: fail on purpose (core/crashtest.h) */
 	char console[40];        /* console=<where> (lib/console_spec.h), "" for the default */
 	bool no_apicv;           /* apicv=off: the CPU's APIC virtualization unused */
+	bool checks;             /* checks=on: memory invariants checked (guest/check.h) */
 };
 
 extern struct options options;

@@ -11,6 +11,7 @@
 #include "arch/x86/uart16550.h"
 #include "core/log.h"
 #include "core/options.h"
+#include "guest/check.h"
 #include "guest/console_in.h"
 #include "guest/intr.h"
 #include "guest/vm.h"
@@ -135,6 +136,8 @@ static void reboot(struct vm *vm)
 		vm->state = VM_STOPPED;
 		ksnprintf(vm->stop_reason, sizeof vm->stop_reason, "reboot failed: %s", err);
 	}
+	if (options.checks)
+		vm_check_invariants(vms, vm_count, "reboot");
 }
 
 static void finish(struct vm *vm, unsigned *exited, unsigned *stopped)
@@ -323,6 +326,10 @@ _Noreturn void guests_run(const struct mb2_info *info)
 		create_guest(&info->modules[i], i, &stopped);
 	if (vm_count)
 		backend->sabotage(&vms[0].vcpu, options.crashtest);
+	if (!strcmp(options.crashtest, "doublemap"))
+		vm_check_sabotage(vms, vm_count);
+	if (options.checks)
+		vm_check_invariants(vms, vm_count, "guests created");
 	uint64_t slice = options.quantum_us * tsc_khz() / 1000;
 	uart_buffer(true);   /* a guest's output never holds the CPU (uart16550.c) */
 	for (unsigned alive = vm_count; alive;) {
@@ -349,6 +356,8 @@ _Noreturn void guests_run(const struct mb2_info *info)
 			finish(vm, &exited, &stopped);
 			vm->finished = true;
 			alive--;
+			if (options.checks)
+				vm_check_invariants(vms, vm_count, vm->name);
 		}
 	}
 	pr_info("frames: %llu free before the guests, %llu after",

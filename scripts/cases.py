@@ -262,6 +262,10 @@ def _swap(pattern):
     return pattern
 
 
+# checks=on (guest/check.h): after creation, and after each guest ends.
+CHECKS_CREATED = r"^tern: checks \(guests created\): allocator consistent, [1-9]\d* guest pages, each an allocated frame of one guest$"
+CHECKS_AFTER = r"^tern: checks \(%s\): allocator consistent, \d+ guest pages, each an allocated frame of one guest$"
+
 # Two batches: QEMU's SVM model has 16 ASIDs, so at most 15 guests.
 HOSTILE_ACTS = ["write-past-ram", "fetch-past-ram", "unmapped-mmio", "mmio-fxsave", "pt-in-mmio",
                 "pt-past-ram", "idt-in-mmio", "acpi-s3", "apic-base-ram", "apic-base-rsvd",
@@ -432,6 +436,13 @@ CASES = [
          timeout=120, options="crashtest=badmsr", guests=[HELLO],
          expect=[r"^tern: crashtest: rdmsr_safe of MSR 0x12345678: #GP, survived$", HELLO_EXITED],
          reject=[r"CRASH"], last=r"^tern: all guests done: 1 exited, 0 stopped$"),
+    # The invariant checks can fail: one frame mapped into two guests.
+    dict(name="qemu-checks-doublemap", emu="qemu", qemu_cpu=SVM_CPU, mem="64M", end="panic", timeout=60,
+         options="checks=on crashtest=doublemap",
+         guests=[HELLO, G + "hello.elf name=hello2 mem=4M"],
+         expect=[r"^tern: crashtest: frame 0x[0-9a-f]+ of guest hello mapped into guest hello2 too$",
+                 r"^tern: PANIC: checks \(guests created\): a frame is mapped twice \(into two guests, or twice into one\): guest hello2, gpa 0x3ff000 -> frame 0x[0-9a-f]+$"],
+         last=r"^tern: CRASH: powering off$"),
     dict(name="crash-panic", emu="qemu", mem="64M", end="panic", timeout=60,
          options="crashtest=panic",
          expect=[r"^tern: PANIC: crashtest: deliberate panic$",
@@ -557,6 +568,7 @@ CASES = [
     # on_reset=reboot: each reset path boots the guest again with fresh
     # RAM (the CMOS survives), a reboot loop is stopped.
     dict(name="bochs-reboot", emu="bochs", mem="64M", end="failure", timeout=300,
+         options="checks=on",
          guests=[G + "rebooter.elf name=reboot mem=4M on_reset=reboot",
                  G + "rebooter.elf name=loop mem=4M on_reset=reboot -- loop"],
          expect=[r"^tern: guest reboot reboots \(reset requested via port 0xcf9 \(value 0x6\); reboot 1\)$",
@@ -567,6 +579,7 @@ CASES = [
                  r"^\[reboot\] rebooted through 4 reset paths, RAM fresh each time$",
                  r"^tern: guest reboot exited status=1$",
                  r"^tern: guest reboot: \d+ exits, .*; rebooted 4 times; \d+ pages backed$",
+                 CHECKS_AFTER % "reboot",
                  r"^tern: guest loop reboots \(reset requested via port 0xcf9 \(value 0x6\); reboot 5\)$",
                  r"^tern: guest loop stopped: reset requested via port 0xcf9 \(value 0x6\): 6 resets within 10 s, rebooting too often$"],
          reject=[r"FAIL", r"reboot 6\)", r"still running"],
@@ -587,8 +600,9 @@ CASES = [
     # with its verdict: stopped with the reason, or the fault a CPU raises;
     # the machine, the other guests and the frame count unharmed.
     dict(name="bochs-hostile-acts", emu="bochs", mem="128M", end="failure", timeout=300,
+         options="checks=on",
          guests=[G + "hostile.elf name=%s mem=4M -- case=%s" % (c, c) for c in HOSTILE_ACTS] + [HELLO],
-         expect=[r"^tern: guest write-past-ram stopped: %s gpa=0x500000 rip=0x[0-9a-f]+ \(write\)$" % VMX_NAMES["npf"],
+         expect=[CHECKS_CREATED, CHECKS_AFTER % "write-past-ram", CHECKS_AFTER % "hello",r"^tern: guest write-past-ram stopped: %s gpa=0x500000 rip=0x[0-9a-f]+ \(write\)$" % VMX_NAMES["npf"],
                  r"^tern: guest fetch-past-ram stopped: %s gpa=0x500000 rip=0x500000 \(fetch\)$" % VMX_NAMES["npf"],
                  r"^tern: guest unmapped-mmio stopped: %s gpa=0xfed00000 rip=0x[0-9a-f]+ \(read\)$" % VMX_NAMES["npf"],
                  r"^tern: guest mmio-fxsave stopped: MMIO access at gpa=0xfec00000 rip=0x[0-9a-f]+ not emulated: .* \(bytes 0f ae ",
@@ -607,8 +621,9 @@ CASES = [
     # hypercall numbers with junk, illegal vectors, an NMI storm; each
     # guest goes on to a clean end.
     dict(name="bochs-hostile-scans", emu="bochs", mem="128M", end="success", timeout=300,
+         options="checks=on",
          guests=[G + "hostile.elf name=%s mem=4M -- case=%s" % (c, c) for c in HOSTILE_SCANS] + [HELLO],
-         expect=[r"^\[nmi-storm\] nmi-storm: [1-9]\d* NMIs taken, the guest ran on",
+         expect=[CHECKS_CREATED, CHECKS_AFTER % "nmi-storm",r"^\[nmi-storm\] nmi-storm: [1-9]\d* NMIs taken, the guest ran on",
                  r"^\[port-read-all\] port-read-all: 65536 ports read, \d+ of them 0xFF$",
                  r"^\[msr-read-scan\] msr-read-scan: \d+ of 16384 MSRs raised #GP$",
                  r"^\[cpuid-scan\] cpuid-scan: \d+ leaves, 4 subleaves each$",
