@@ -268,10 +268,10 @@ CHECKS_AFTER = r"^tern: checks \(%s\): allocator consistent, \d+ guest pages, ea
 
 # Two batches: QEMU's SVM model has 16 ASIDs, so at most 15 guests.
 HOSTILE_ACTS = ["write-past-ram", "fetch-past-ram", "unmapped-mmio", "mmio-fxsave", "pt-in-mmio",
-                "pt-past-ram", "idt-in-mmio", "acpi-s3", "apic-base-ram", "apic-base-rsvd",
-                "x2apic-to-xapic"]
+                "pt-past-ram", "idt-in-mmio", "stack-in-mmio", "gdt-in-mmio", "acpi-s3",
+                "apic-base-ram", "apic-base-rsvd", "x2apic-to-xapic"]
 HOSTILE_SCANS = ["nmi-storm", "port-read-all", "msr-read-scan", "cpuid-scan", "hypercall-scan",
-                 "illegal-vectors"]
+                 "illegal-vectors", "ipi-storm"]
 
 # 625000 at 62.5 MHz, ~5% more for the exits.
 SHELL_TIMER = r"^\[sh1\] LAPIC at 0xfee00000, I/O APIC at 0xfec00000, COM1 on pin 4, timer 6\d{5} counts"
@@ -609,13 +609,15 @@ CASES = [
                  r"^tern: guest pt-in-mmio stopped: guest page-table walk reached gpa=0xfec00000 outside RAM rip=0x[0-9a-f]+$",
                  r"^tern: guest pt-past-ram stopped: guest page-table walk reached gpa=0x500000 outside RAM rip=0x[0-9a-f]+$",
                  r"^tern: guest idt-in-mmio stopped: delivery of vector 6 reached gpa=0xfec00030 outside RAM rip=0x[0-9a-f]+$",
+                 r"^tern: guest stack-in-mmio stopped: delivery of vector 6 reached gpa=0xfec000f[0-9a-f] outside RAM rip=0x[0-9a-f]+$",
+                 r"^tern: guest gdt-in-mmio stopped: MMIO access at gpa=0xfec00010 rip=0x[0-9a-f]+ not emulated: ",
                  r"^tern: guest acpi-s3 stopped: entered ACPI sleep state SLP_TYP=3, which the DSDT does not offer",
                  r"^\[apic-base-ram\] apic-base-ram: #GP as a CPU raises it$",
                  r"^\[apic-base-rsvd\] apic-base-rsvd: #GP as a CPU raises it$",
                  r"^\[x2apic-to-xapic\] x2apic-to-xapic: #GP as a CPU raises it$",
                  HELLO_EXITED],
          reject=[r"FAIL", r"still running"],
-         last=r"^tern: all guests done: 4 exited, 8 stopped$",
+         last=r"^tern: all guests done: 4 exited, 10 stopped$",
          checks=[frames_returned]),
     # Scans and storms: every port, 16384 MSRs, every CPUID leaf, 255
     # hypercall numbers with junk, illegal vectors, an NMI storm; each
@@ -628,10 +630,11 @@ CASES = [
                  r"^\[msr-read-scan\] msr-read-scan: \d+ of 16384 MSRs raised #GP$",
                  r"^\[cpuid-scan\] cpuid-scan: \d+ leaves, 4 subleaves each$",
                  r"^\[hypercall-scan\] hypercall-scan: 255 calls, 252 ENOSYS$",
-                 r"^\[illegal-vectors\] illegal-vectors: ESR 0x20 after a self-IPI with vector 3$"] +
+                 r"^\[illegal-vectors\] illegal-vectors: ESR 0x20 after a self-IPI with vector 3$",
+                 r"^\[ipi-storm\] ipi-storm: 100000 self-IPIs sent with IF=0, 1 taken$"] +
                 [r"^tern: guest %s exited status=1$" % c for c in HOSTILE_SCANS] + [HELLO_EXITED],
          reject=[r"FAIL", r"still running", r"stopped:"],
-         last=r"^tern: all guests done: 7 exited, 0 stopped$",
+         last=r"^tern: all guests done: 8 exited, 0 stopped$",
          checks=[frames_returned]),
     dict(name="bochs-guests-hostile", emu="bochs", mem="128M", end="failure", timeout=300,
          guests=[G + "readpast.elf name=readpast mem=4M", G + "triple.elf name=triple mem=4M",

@@ -11,6 +11,9 @@
  *   pt-in-mmio       paging on with CR3 in the I/O APIC's page
  *   pt-past-ram      paging on with CR3 past the end of RAM
  *   idt-in-mmio      the IDT in the I/O APIC's page, then #UD
+ *   stack-in-mmio    ESP in the I/O APIC's page, then #UD (its delivery
+ *                    pushes there)
+ *   gdt-in-mmio      the GDT in the I/O APIC's page, then a segment load
  *   acpi-s3          ACPI sleep state S3, which the DSDT does not offer
  *   apic-base-ram    IA32_APIC_BASE moved into RAM: #GP
  *   apic-base-rsvd   IA32_APIC_BASE with a reserved bit: #GP
@@ -23,6 +26,8 @@
  *                    ends the guest): ENOSYS for the unknown ones
  *   illegal-vectors  a self-IPI with vector 3: the ESR's "send illegal
  *                    vector" bit, nothing delivered
+ *   ipi-storm        100000 self-IPIs with interrupts off, then on: they
+ *                    pile up in one IRR bit and come in once
  *   nmi-storm        an NMI for every period of the PIT at 12 kHz (I/O
  *                    APIC NMI entry) for 200 ms: the guest takes them and
  *                    goes on (faster than its handler, the NMIs would
@@ -178,6 +183,23 @@ static int illegal_vectors(void)
 	return !(esr & (1u << 5));
 }
 
+static volatile unsigned ipis;
+static void on_ipi(unsigned vector) { (void)vector; ipis++; *(volatile uint32_t *)0xFEE000B0u = 0; }
+
+static int ipi_storm(void)
+{
+	irq_set_handler(0x60, on_ipi);
+	cli();
+	for (unsigned i = 0; i < 100000; i++)
+		*(volatile uint32_t *)0xFEE00300u = 0x60 | (1u << 18);   /* self-IPI, vector 0x60 */
+	sti();
+	for (unsigned i = 0; i < 1000; i++)
+		cpu_pause();
+	cli();
+	printf("ipi-storm: 100000 self-IPIs sent with IF=0, %u taken\n", ipis);
+	return ipis != 1;
+}
+
 static int run(const char *c)
 {
 	if (!strcmp(c, "write-past-ram")) {
@@ -210,6 +232,17 @@ static int run(const char *c)
 		__asm__ volatile("lidt %0\n\tud2" : : "m"(idt) : "memory");
 		return survived(c);
 	}
+	if (!strcmp(c, "stack-in-mmio")) {
+		about_to(c);
+		__asm__ volatile("mov %0, %%esp\n\tud2" : : "r"(IOAPIC_PAGE + 0x100) : "memory");
+		return survived(c);
+	}
+	if (!strcmp(c, "gdt-in-mmio")) {
+		struct { uint16_t limit; uint32_t base; } __attribute__((packed)) gdt = { 0x17, IOAPIC_PAGE };
+		about_to(c);
+		__asm__ volatile("lgdt %0\n\tmov $0x10, %%eax\n\tmov %%eax, %%ds" : : "m"(gdt) : "eax", "memory");
+		return survived(c);
+	}
 	if (!strcmp(c, "acpi-s3")) {
 		about_to(c);
 		outw(0x604, (3u << 10) | (1u << 13));   /* PM1a_CNT: SLP_TYP 3, SLP_EN */
@@ -235,6 +268,8 @@ static int run(const char *c)
 		return hypercall_scan();
 	if (!strcmp(c, "illegal-vectors"))
 		return illegal_vectors();
+	if (!strcmp(c, "ipi-storm"))
+		return ipi_storm();
 	printf("FAIL: unknown case \"%s\"\n", c);
 	return 1;
 }
