@@ -23,7 +23,6 @@ static const uint32_t lvt_writable[LAPIC_LVT_COUNT] = {
 #define IRR(l) (&REG(l, LAPIC_IRR))
 #define ISR(l) (&REG(l, LAPIC_ISR))
 #define TMR(l) (&REG(l, LAPIC_TMR))
-#define TPR(l) (REG(l, LAPIC_TPR) & 0xFF)
 
 /* A 256-bit register is eight 32-bit words at a 16-byte stride (11.4.1). */
 static void set_bit(uint32_t *r, unsigned v) { r[v / 32 * 4] |= 1u << (v % 32); }
@@ -45,7 +44,7 @@ static uint32_t ppr(const struct lapic *l)
 	int isrv = highest(ISR(l));
 	uint32_t isr_class = isrv < 0 ? 0 : (uint32_t)isrv & 0xF0;
 
-	return (TPR(l) & 0xF0) >= isr_class ? TPR(l) : isr_class;
+	return (lapic_tpr(l) & 0xF0) >= isr_class ? lapic_tpr(l) : isr_class;
 }
 
 static bool sw_enabled(const struct lapic *l)
@@ -226,7 +225,7 @@ static uint32_t read_reg(const struct lapic *l, unsigned offset, uint64_t now)
 	switch (offset) {
 	case LAPIC_ID: return lapic_x2apic(l) ? l->id : l->id << 24;
 	case LAPIC_VERSION: return VERSION_VALUE;
-	case LAPIC_TPR: return TPR(l);
+	case LAPIC_TPR: return lapic_tpr(l);
 	case LAPIC_PPR: return ppr(l);
 	case LAPIC_LDR: return l->ldr;
 	case LAPIC_DFR: return l->dfr;
@@ -445,7 +444,7 @@ unsigned lapic_tpr_threshold(const struct lapic *l)
 
 	if (irrv < 0 || lapic_pending(l) >= 0)
 		return 0;
-	return cls <= (TPR(l) >> 4) ? cls : 0;
+	return cls <= (lapic_tpr(l) >> 4) ? cls : 0;
 }
 
 /* ---- enable, disable, mode (11.4.3, 11.12.5) ---- */

@@ -26,7 +26,7 @@ static void changed(struct vm *vm)
 
 void vm_lapic_push(struct vm *vm)
 {
-	if (vm->vapic)
+	if (vm->apicv)
 		lapic_mirror(&vm->lapic);
 }
 
@@ -41,7 +41,7 @@ void vm_lapic_eoi_exit(struct vm *vm, uint8_t vector)
 void vm_lapic_apic_write(struct vm *vm, unsigned offset)
 {
 	offset &= 0xFF0;
-	lapic_mmio_write(&vm->lapic, offset, vm->vapic[offset / 4], vm_clock(vm, rdtsc(), LAPIC_BUS_HZ));
+	lapic_mmio_write(&vm->lapic, offset, vm->lapic.regs[offset / 4], vm_clock(vm, rdtsc(), LAPIC_BUS_HZ));
 	changed(vm);
 }
 
@@ -140,7 +140,7 @@ int vm_lapic_wrmsr(struct vm *vm, uint32_t msr, uint64_t value, uint64_t tsc_off
 		if ((value & APIC_BASE_ENABLE) && (value & 0xFFFFFF000ull) < vm->mem.ram_size)
 			return -1;
 		rc = lapic_set_base(l, value, now);
-		if (!rc && vm->vapic)
+		if (!rc && vm->apicv)
 			backend->apic_moved(&vm->vcpu);   /* the APIC-access page follows */
 	} else if (msr == IA32_TSC_DEADLINE) {
 		/* Guest TSC = host TSC + offset; 0 disarms. */

@@ -13,7 +13,7 @@ struct vm;
  * APIC's: fill *dev for gpa (vm->mmio_gpa set); false for neither. */
 bool vm_apic_mmio(struct vm *vm, uint64_t gpa, struct mmio_access *dev);
 
-/* With the CPU's APIC virtualization (vm->vapic set): write the model's
+/* With the CPU's APIC virtualization (vm->apicv): write the model's
  * registers into its page for the guest to read (lapic_mirror); a no-op
  * otherwise. */
 void vm_lapic_push(struct vm *vm);

@@ -92,14 +92,9 @@ bool vm_intr_pending(const struct vm *vm)
 	return extint(vm) || lapic_pending(&vm->lapic) >= 0;
 }
 
-bool vm_extint_pending(const struct vm *vm)
+bool vm_intr_to_inject(const struct vm *vm)
 {
-	return extint(vm);
-}
-
-uint8_t vm_extint_ack(struct vm *vm)
-{
-	return i8259_ack(&vm->pic);
+	return vm->apic_delivers ? extint(vm) : vm_intr_pending(vm);
 }
 
 /* ExtINT first: its vector comes from the 8259's INTA cycle and it is

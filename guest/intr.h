@@ -18,12 +18,13 @@ struct vm;
 void vm_intr_reset(struct vm *vm, uint64_t host_time);
 /* Is an interrupt waiting for the CPU (INTR asserted)? */
 bool vm_intr_pending(const struct vm *vm);
-/* Acknowledge it: its vector. */
+/* Is one pending that the core must inject: the same, but only the
+ * 8259's ExtINT where the CPU delivers the local APIC's interrupts
+ * itself (vm->apic_delivers)? */
+bool vm_intr_to_inject(const struct vm *vm);
+/* Acknowledge it: its vector (ExtINT first, so after vm_intr_to_inject
+ * the 8259's where that was all it looked at). */
 uint8_t vm_intr_ack(struct vm *vm);
-/* The same for the 8259's ExtINT alone, where the CPU delivers the local
- * APIC's interrupts itself (vm->apic_delivers). */
-bool vm_extint_pending(const struct vm *vm);
-uint8_t vm_extint_ack(struct vm *vm);
 /* Drive ISA IRQ line irq; a device that changed it calls this, which
  * makes the vCPU look at its interrupts before it runs on. */
 void vm_set_irq(struct vm *vm, unsigned irq, int level);

@@ -89,12 +89,12 @@ struct vm {
 	struct i8259 pic;
 	struct i8254 pit;
 	struct lapic lapic;            /* the vCPU's local APIC */
-	/* Where the backend uses the CPU's APIC virtualization (vmx/apicv.c):
-	 * lapic.regs, the virtual-APIC page, which the guest reads and whose
-	 * TPR it writes without exits (guest/dev_lapic.c); else NULL.  And
+	/* The backend uses the CPU's APIC virtualization (vmx/apicv.c):
+	 * lapic.regs is the virtual-APIC page, which the guest reads and
+	 * whose TPR it writes without exits (guest/dev_lapic.c).  And
 	 * whether the CPU delivers the LAPIC's interrupts itself from there
 	 * (virtual-interrupt delivery): the core then injects only ExtINT. */
-	uint32_t *vapic;
+	bool apicv;
 	bool apic_delivers;
 	struct ioapic ioapic;
 	struct i8042 kbc;

@@ -74,7 +74,7 @@ void guest_console_putc(struct vm *vm, char c)
 	rec.last_vm = vm;
 }
 
-/* virt/backend.c: no CPU backend (vm.vapic stays NULL, so the APIC
+/* virt/backend.c: no CPU backend (vm.apicv stays false, so the APIC
  * virtualization hooks are never called). */
 const struct backend *backend;
 

@@ -117,7 +117,7 @@ struct backend {
 	 * NMI-window exiting; SVM: the IRET intercept, then one step). */
 	void (*nmi_window)(struct vcpu *v, bool on);
 	/* The CPU's APIC virtualization, for a backend that set
-	 * vm->vapic (vmx/apicv.c; NULL otherwise): IA32_APIC_BASE has
+	 * vm->apicv (vmx/apicv.c; NULL otherwise): IA32_APIC_BASE has
 	 * changed (the APIC-access page follows the LAPIC's page); before an
 	 * entry, tell the CPU what the LAPIC model holds (the TPR threshold,
 	 * or with vm->apic_delivers the requested and in-service vectors). */

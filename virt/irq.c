@@ -58,19 +58,14 @@ static void deliver_nmi(struct vcpu *v)
 	nmi_window(v, false);
 }
 
-/* With virtual-interrupt delivery the local APIC's interrupts are the
- * CPU's to deliver (vmx/apicv.c): only the 8259's ExtINT is injected. */
-static bool ext_pending(const struct vm *vm)
-{
-	return vm->apic_delivers ? vm_extint_pending(vm) : vm_intr_pending(vm);
-}
-
 static void deliver_external(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
 	struct vevent ev = { .valid = true, .type = VEVENT_EXT_INTR };
 
-	if (!ext_pending(vm)) {
+	/* With virtual-interrupt delivery the local APIC's interrupts are the
+	 * CPU's to deliver (vmx/apicv.c): only the 8259's ExtINT is injected. */
+	if (!vm_intr_to_inject(vm)) {
 		irq_window(v, false);
 		return;
 	}
@@ -81,10 +76,10 @@ static void deliver_external(struct vcpu *v)
 		return;
 	}
 	/* The INTA cycle: the controller names the vector now. */
-	ev.vector = vm->apic_delivers ? vm_extint_ack(vm) : vm_intr_ack(vm);
+	ev.vector = vm_intr_ack(vm);
 	backend->inject(v, &ev);
 	v->halted = false;
-	irq_window(v, ext_pending(vm));
+	irq_window(v, vm_intr_to_inject(vm));
 }
 
 /* With the CPU's APIC virtualization the virtual-APIC page shows the
@@ -101,7 +96,7 @@ void vcpu_deliver_interrupt(struct vcpu *v)
 	else if (unlikely(v->nmi_window))
 		nmi_window(v, false);
 	deliver_external(v);
-	if (vm->vapic) {
+	if (vm->apicv) {
 		vm_lapic_push(vm);
 		backend->apic_sync(v);
 	}

@@ -79,7 +79,7 @@ int vmx_apicv_create(struct vcpu *v)
 		proc2 |= SECONDARY_APIC_REGISTER_VIRT;
 	if (vmx_caps.apic_vid)
 		proc2 |= SECONDARY_VIRTUAL_INTR_DELIVERY;
-	vm->vapic = vm->lapic.regs;
+	vm->apicv = true;
 	vm->apic_delivers = vmx_caps.apic_vid;
 	lapic_mirror(&vm->lapic);
 	/* The TPR shadow makes CR8 the page's TPR; no CR8 exits (26.3.1.1
@@ -101,10 +101,10 @@ int vmx_apicv_create(struct vcpu *v)
 
 void vmx_apicv_destroy(struct vcpu *v)
 {
-	if (!v->vm->vapic)
+	if (!v->vm->apicv)
 		return;
 	gmem_unmap_device(&v->vm->mem);
-	v->vm->vapic = NULL;
+	v->vm->apicv = false;
 	v->vm->apic_delivers = false;
 }
 
