@@ -39,8 +39,6 @@
 #define MSR_APIC_BASE 0x1B
 #define MSR_TSC_DEADLINE 0x6E0
 #define X2(off) (0x800 + (off) / 16)
-#define IOAPIC_SEL (*(volatile uint32_t *)0xFEC00000u)
-#define IOAPIC_WIN (*(volatile uint32_t *)0xFEC00010u)
 #define VEC_PIT 0x30
 
 static volatile unsigned timer_ticks, ipis;
@@ -83,18 +81,6 @@ static void on_pit(unsigned vector)
 	(void)vector;
 	pit_ticks++;
 	eoi();
-}
-
-static uint32_t ioapic_read(uint8_t reg)
-{
-	IOAPIC_SEL = reg;
-	return IOAPIC_WIN;
-}
-
-static void ioapic_write(uint8_t reg, uint32_t value)
-{
-	IOAPIC_SEL = reg;
-	IOAPIC_WIN = value;
 }
 
 /* IRQ0 through I/O APIC pin 2, edge, to APIC ID 0: five PIT ticks. */

@@ -19,8 +19,6 @@
  * hypervisor reports that as "exited status=1". */
 #include "guest/tests/lib/libguest.h"
 
-#define IOAPIC_SEL (*(volatile uint32_t *)0xFEC00000u)
-#define IOAPIC_WIN (*(volatile uint32_t *)0xFEC00010u)
 #define APIC_EOI (*(volatile uint32_t *)0xFEE000B0u)
 #define VEC_SCI 0x49
 
@@ -208,8 +206,6 @@ static void on_sci(unsigned vector)
 	outw(pm1a_evt + 2, 0);      /* and no more of them */
 	APIC_EOI = 0;
 }
-
-static void ioapic_write(uint8_t reg, uint32_t v) { IOAPIC_SEL = reg; IOAPIC_WIN = v; }
 
 static void sci_checks(void)
 {

@@ -35,10 +35,15 @@
  */
 #include "guest/tests/lib/libguest.h"
 
-#define IOAPIC_PAGE 0xFEC00000u
 #define IA32_APIC_BASE 0x1B
 
 static uint32_t ram_end;
+
+/* The operand of LGDT/LIDT. */
+struct dt_ptr {
+	uint16_t limit;
+	uint32_t base;
+} __attribute__((packed));
 
 static void about_to(const char *what)
 {
@@ -79,12 +84,6 @@ static int paging_with_cr3(const char *name, uint32_t cr3)
 
 static volatile unsigned nmis;
 static void on_nmi(void) { nmis++; }
-
-static void ioapic_write(uint8_t reg, uint32_t v)
-{
-	*(volatile uint32_t *)IOAPIC_PAGE = reg;
-	*(volatile uint32_t *)(IOAPIC_PAGE + 0x10) = v;
-}
 
 static int nmi_storm(void)
 {
@@ -200,6 +199,17 @@ static int ipi_storm(void)
 	return ipis != 1;
 }
 
+/* The acts after which the guest must go on to a clean end. */
+static const struct {
+	const char *name;
+	int (*run)(void);
+} scans[] = {
+	{ "nmi-storm", nmi_storm }, { "port-read-all", port_read_all },
+	{ "msr-read-scan", msr_read_scan }, { "cpuid-scan", cpuid_scan },
+	{ "hypercall-scan", hypercall_scan }, { "illegal-vectors", illegal_vectors },
+	{ "ipi-storm", ipi_storm },
+};
+
 static int run(const char *c)
 {
 	if (!strcmp(c, "write-past-ram")) {
@@ -227,7 +237,7 @@ static int run(const char *c)
 	if (!strcmp(c, "pt-past-ram"))
 		return paging_with_cr3(c, ram_end + 0x100000);
 	if (!strcmp(c, "idt-in-mmio")) {
-		struct { uint16_t limit; uint32_t base; } __attribute__((packed)) idt = { 0x7FF, IOAPIC_PAGE };
+		struct dt_ptr idt = { 0x7FF, IOAPIC_PAGE };
 		about_to(c);
 		__asm__ volatile("lidt %0\n\tud2" : : "m"(idt) : "memory");
 		return survived(c);
@@ -238,7 +248,7 @@ static int run(const char *c)
 		return survived(c);
 	}
 	if (!strcmp(c, "gdt-in-mmio")) {
-		struct { uint16_t limit; uint32_t base; } __attribute__((packed)) gdt = { 0x17, IOAPIC_PAGE };
+		struct dt_ptr gdt = { 0x17, IOAPIC_PAGE };
 		about_to(c);
 		__asm__ volatile("lgdt %0\n\tmov $0x10, %%eax\n\tmov %%eax, %%ds" : : "m"(gdt) : "eax", "memory");
 		return survived(c);
@@ -256,20 +266,9 @@ static int run(const char *c)
 		wrmsr(IA32_APIC_BASE, 0xFEE00000u | (1u << 11) | (1u << 10) | (1u << 8));
 		return expect_gp_wrmsr(c, IA32_APIC_BASE, 0xFEE00000u | (1u << 11) | (1u << 8));
 	}
-	if (!strcmp(c, "nmi-storm"))
-		return nmi_storm();
-	if (!strcmp(c, "port-read-all"))
-		return port_read_all();
-	if (!strcmp(c, "msr-read-scan"))
-		return msr_read_scan();
-	if (!strcmp(c, "cpuid-scan"))
-		return cpuid_scan();
-	if (!strcmp(c, "hypercall-scan"))
-		return hypercall_scan();
-	if (!strcmp(c, "illegal-vectors"))
-		return illegal_vectors();
-	if (!strcmp(c, "ipi-storm"))
-		return ipi_storm();
+	for (unsigned i = 0; i < sizeof scans / sizeof scans[0]; i++)
+		if (!strcmp(c, scans[i].name))
+			return scans[i].run();
 	printf("FAIL: unknown case \"%s\"\n", c);
 	return 1;
 }

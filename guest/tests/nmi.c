@@ -17,8 +17,6 @@
 #include "guest/tests/lib/libguest.h"
 
 #define APIC ((volatile uint32_t *)0xFEE00000u)
-#define IOAPIC_SEL (*(volatile uint32_t *)0xFEC00000u)
-#define IOAPIC_WIN (*(volatile uint32_t *)0xFEC00010u)
 #define LAPIC_EOI       0xB0
 #define LAPIC_ICR_LO    0x300
 #define LAPIC_ICR_HI    0x310
@@ -35,12 +33,6 @@ static volatile unsigned seen_in_handler;
 static uint64_t tsc_per_second;
 
 static void apic_write(unsigned reg, uint32_t v) { APIC[reg / 4] = v; }
-
-static void ioapic_write(uint8_t reg, uint32_t v)
-{
-	IOAPIC_SEL = reg;
-	IOAPIC_WIN = v;
-}
 
 /* An NMI IPI to APIC 0, this CPU (the vector field is ignored). */
 static void self_nmi(void)

@@ -42,7 +42,7 @@ static uint32_t rd32(uint32_t a) { return rd16(a) | (uint32_t)rd16(a + 2) << 16;
 static uint32_t lapic_read(unsigned reg) { return lapic[reg / 4]; }
 static void lapic_write(unsigned reg, uint32_t v) { lapic[reg / 4] = v; }
 
-static void ioapic_write(uint8_t reg, uint32_t v)
+static void madt_ioapic_write(uint8_t reg, uint32_t v)
 {
 	ioapic[0] = reg;
 	ioapic[4] = v;
@@ -153,8 +153,8 @@ static void start_devices(uint32_t per_10ms)
 	lapic_write(LAPIC_SVR, 0x100 | VEC_SPURIOUS);
 	lapic_write(LAPIC_LVT_TIMER, (1u << 17) | VEC_TIMER);  /* periodic */
 	lapic_write(LAPIC_TIMER_INIT, per_10ms * 100 / HZ);
-	ioapic_write((uint8_t)(0x10 + 2 * com1_pin + 1), 0);   /* to APIC 0 */
-	ioapic_write((uint8_t)(0x10 + 2 * com1_pin), VEC_COM1); /* edge, high, unmasked */
+	madt_ioapic_write((uint8_t)(0x10 + 2 * com1_pin + 1), 0);   /* to APIC 0 */
+	madt_ioapic_write((uint8_t)(0x10 + 2 * com1_pin), VEC_COM1); /* edge, high, unmasked */
 	outb(COM1 + 4, 0x0B);                                   /* DTR, RTS, OUT2 */
 	outb(COM1 + 1, 0x01);                                   /* received-data interrupt */
 	while (inb(COM1 + 5) & 0x01)

@@ -236,6 +236,21 @@ int snprintf(char *buf, size_t size, const char *fmt, ...)
  * interrupts off. */
 _Noreturn void exit(int v);
 
+/* The PC's I/O APIC at its usual address (the MP table and MADT name
+ * it): register `reg` through IOREGSEL (00h) and IOWIN (10h). */
+#define IOAPIC_PAGE 0xFEC00000u
+static inline uint32_t ioapic_read(uint8_t reg)
+{
+	*(volatile uint32_t *)IOAPIC_PAGE = reg;
+	return *(volatile uint32_t *)(IOAPIC_PAGE + 0x10);
+}
+
+static inline void ioapic_write(uint8_t reg, uint32_t v)
+{
+	*(volatile uint32_t *)IOAPIC_PAGE = reg;
+	*(volatile uint32_t *)(IOAPIC_PAGE + 0x10) = v;
+}
+
 /* CMOS/RTC register `reg` through ports 70h/71h (NMI mask bit clear). */
 static inline uint8_t cmos_read(uint8_t reg)
 {
