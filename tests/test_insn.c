@@ -84,7 +84,7 @@ TEST(insn_fixed_plain)
 		for (unsigned i = 0; i < NFIXED; i++)
 			CHECK(exact(modes[mi], fixed[i].kind, fixed[i].op, fixed[i].n));
 	/* Every kind is covered by this table or by the tests below. */
-	CHECK(NFIXED + 6 == INSN_KIND_COUNT);   /* + PAUSE, IO, MOV CR, INVLPG, LMSW, SMSW */
+	CHECK(NFIXED + 7 == INSN_KIND_COUNT);   /* + PAUSE, IO, MOV CR, INVLPG, LMSW, SMSW, task switch */
 }
 
 TEST(insn_fixed_each_legacy_prefix)
@@ -212,6 +212,44 @@ TEST(insn_fifteen_byte_limit)
 		 0x4F, 0x0F, 0x01, 0xD9));
 	CHECK(LEN(M64, INSN_VMMCALL, 0x2E, 0x36, 0x3E, 0x26, 0x64, 0x65, 0x66, 0x67, 0xF0, 0xF2, 0xF3,
 		  0x2E, 0x4F, 0x0F, 0x01, 0xD9) == -1);
+}
+
+/* The instructions that can start a task switch: far pointers sized by
+ * the operand size, FF /3 and /5 addressed by the address size, IRET
+ * and the INT forms (SDM Vol. 2A CALL, JMP, INT n, IRET). */
+TEST(insn_task_switch)
+{
+	CHECK(IS(M32, INSN_TASK_SWITCH, 0x9A, 0, 0, 0, 0, 0x28, 0));          /* call 0x28:0 */
+	CHECK(IS(M32, INSN_TASK_SWITCH, 0x66, 0x9A, 0, 0, 0x28, 0));         /* ptr16:16 */
+	CHECK(IS(M16, INSN_TASK_SWITCH, 0xEA, 0, 0, 0x28, 0));               /* jmp 0x28:0 */
+	CHECK(IS(M16, INSN_TASK_SWITCH, 0x66, 0xEA, 0, 0, 0, 0, 0x28, 0));
+	CHECK(IS(M32, INSN_TASK_SWITCH, 0xFF, 0x1D, 1, 2, 3, 4));            /* call far [disp32] */
+	CHECK(IS(M32, INSN_TASK_SWITCH, 0xFF, 0x6C, 0x24, 8));               /* jmp far [esp+8] */
+	CHECK(IS(M32, INSN_TASK_SWITCH, 0x67, 0xFF, 0x1E, 1, 2));            /* [disp16] */
+	CHECK(IS(M16, INSN_TASK_SWITCH, 0xFF, 0x2F));                        /* jmp far [bx] */
+	CHECK(IS(M32, INSN_TASK_SWITCH, 0xCF));
+	CHECK(IS(M32, INSN_TASK_SWITCH, 0x66, 0xCF));
+	CHECK(IS(M32, INSN_TASK_SWITCH, 0xCD, 0x80));
+	CHECK(IS(M32, INSN_TASK_SWITCH, 0xCC));
+	CHECK(IS(M32, INSN_TASK_SWITCH, 0xCE));
+	CHECK(IS(M32, INSN_TASK_SWITCH, 0xF1));
+	CHECK(LEN(M32, INSN_TASK_SWITCH, 0xFF, 0xD8) == -1);   /* FF /3 needs memory */
+	CHECK(LEN(M32, INSN_TASK_SWITCH, 0xFF, 0x10) == -1);   /* FF /2: near call */
+	CHECK(LEN(M32, INSN_TASK_SWITCH, 0xFF, 0x20) == -1);   /* FF /4: near jmp */
+	CHECK(LEN(M64, INSN_TASK_SWITCH, 0x9A, 0, 0, 0, 0, 0x28, 0) == -1);  /* no 9A in 64-bit */
+	CHECK(LEN(M32, INSN_TASK_SWITCH, 0xE8, 0, 0, 0, 0) == -1);           /* near call */
+	CHECK(LEN(M32, INSN_TASK_SWITCH, 0x9A, 0, 0, 0, 0, 0x28) == -1);     /* truncated */
+	/* The vector of the INT forms; -1 for the others, whatever their
+	 * operand bytes hold. */
+	CHECK(insn_int_vector(BYTES(0xCD, 0x81)) == 0x81);
+	CHECK(insn_int_vector(BYTES(0x66, 0xCD, 0x21)) == 0x21);
+	CHECK(insn_int_vector(BYTES(0xCC)) == 3);
+	CHECK(insn_int_vector(BYTES(0xCE)) == 4);
+	CHECK(insn_int_vector(BYTES(0xF1)) == 1);
+	CHECK(insn_int_vector(BYTES(0xCF)) == -1);
+	CHECK(insn_int_vector(BYTES(0x9A, 0, 0, 0, 0, 0xCD, 0x12)) == -1);
+	CHECK(insn_int_vector(BYTES(0xEA, 0, 0, 0, 0, 0xCC, 0)) == -1);
+	CHECK(insn_int_vector(BYTES(0xFF, 0x2D, 0xCC, 0, 0, 0xF1)) == -1);
 }
 
 TEST(insn_truncated)

@@ -134,7 +134,7 @@ static bool skip_address(struct cursor *c, int modrm, bool addr16)
 int insn_length(const uint8_t *bytes, unsigned avail, bool long_mode, bool default32, unsigned expect)
 {
 	struct cursor c = { bytes, 0, avail < INSN_MAX_LEN ? avail : INSN_MAX_LEN };
-	bool addr_override = false, rep = false;
+	bool addr_override = false, op_override = false, rep = false;
 	int rex = 0, op, b;
 
 	/* Prefixes.  40-4F are REX only in 64-bit mode (elsewhere they
@@ -149,6 +149,8 @@ int insn_length(const uint8_t *bytes, unsigned avail, bool long_mode, bool defau
 		if (legacy_prefix(op)) {
 			if (op == 0x67)
 				addr_override = true;
+			if (op == 0x66)
+				op_override = true;
 			if (op == 0xF3)
 				rep = true;
 			rex = 0;
@@ -221,6 +223,31 @@ int insn_length(const uint8_t *bytes, unsigned avail, bool long_mode, bool defau
 			return -1;
 		break;
 	}
+	case INSN_TASK_SWITCH: {
+		/* A far pointer immediate is a 16-bit selector after a 16- or
+		 * 32-bit offset, by the operand size (CS.D flipped by 66); the
+		 * FF forms take a memory operand addressed as for INVLPG. */
+		bool op16 = !long_mode && default32 == op_override;
+		bool addr16 = !long_mode && default32 == addr_override;
+		int modrm;
+
+		if (op == 0x9A || op == 0xEA) {
+			if (long_mode || !skip(&c, op16 ? 4 : 6))
+				return -1;
+		} else if (op == 0xFF) {
+			modrm = next(&c);
+			if (modrm < 0 || (modrm >> 6) == 3 ||
+			    (((modrm >> 3) & 7) != 3 && ((modrm >> 3) & 7) != 5) ||
+			    !skip_address(&c, modrm, addr16))
+				return -1;
+		} else if (op == 0xCD) {
+			if (!skip(&c, 1))
+				return -1;
+		} else if (op != 0xCF && op != 0xCC && op != 0xCE && op != 0xF1) {
+			return -1;
+		}
+		break;
+	}
 	default: {
 		uint32_t enc = fixed_opcode(expect);
 		unsigned n = enc >> 24;
@@ -252,6 +279,24 @@ int insn_mov_cr_gpr(const uint8_t *bytes, unsigned len, bool long_mode)
 	if (long_mode && len >= 4 && (bytes[len - 4] & 0xF0) == 0x40 && (bytes[len - 4] & REX_B))
 		gpr |= 8;
 	return (int)gpr;
+}
+
+int insn_int_vector(const uint8_t *bytes, unsigned len)
+{
+	unsigned i = 0;
+
+	while (i < len && legacy_prefix(bytes[i]))
+		i++;
+	if (i + 2 == len && bytes[i] == 0xCD)
+		return bytes[i + 1];
+	if (i + 1 != len)
+		return -1;
+	switch (bytes[i]) {
+	case 0xCC: return 3;
+	case 0xCE: return 4;
+	case 0xF1: return 1;
+	default: return -1;
+	}
 }
 
 unsigned insn_operand_size(const uint8_t *bytes, unsigned len, bool long_mode, bool default32)

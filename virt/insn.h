@@ -44,6 +44,10 @@ enum insn_kind {
 	INSN_CLTS,     /* 0F 06 */
 	INSN_LMSW,     /* 0F 01 /6, register operand only (F0-F7) */
 	INSN_SMSW,     /* 0F 01 /4, register operand only (E0-E7) */
+	/* Any instruction that can start a task switch (SDM Vol. 3A 7.3):
+	 * CALL/JMP far (9A/EA ptr16:16|32, FF /3 and FF /5 with a memory
+	 * operand), IRET (CF), INT n (CD ib), INT3 (CC), INTO (CE), INT1 (F1). */
+	INSN_TASK_SWITCH,
 	INSN_KIND_COUNT
 };
 
@@ -66,6 +70,11 @@ int insn_length(const uint8_t *bytes, unsigned avail, bool long_mode, bool defau
 /* For a MOV to/from CRn of length len (from insn_length): the number of
  * its general register (0-15), or -1 if the bytes do not end in one. */
 int insn_mov_cr_gpr(const uint8_t *bytes, unsigned len, bool long_mode);
+
+/* For an instruction of length len that INSN_TASK_SWITCH accepted: the
+ * vector INT n (CD ib), INT3 (CC), INTO (CE) or INT1 (F1) raises, or -1
+ * for the far CALL, JMP and IRET forms. */
+int insn_int_vector(const uint8_t *bytes, unsigned len);
 
 /* The operand size in bytes (2, 4 or 8) of the instruction of length
  * len at bytes, from its 66 and REX.W prefixes (SDM Vol. 1 3.6, Tables
