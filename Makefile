@@ -46,6 +46,7 @@ TEST_DEPS_devices   := guest/portbus.c guest/dev_uart.c guest/dev_fwcfg.c guest/
 TEST_DEPS_gva       := guest/gva.c
 TEST_DEPS_vmxcaps   := vmx/caps_adjust.c
 TEST_DEPS_insn      := virt/insn.c
+TEST_DEPS_tss       := virt/tss.c
 TEST_DEPS_console   := lib/console_spec.c
 TEST_DEPS_mtrr      := mm/mtrr.c
 TEST_DEPS_textcon   := lib/textcon.c $(BUILD)/font8x16.c
@@ -145,6 +146,7 @@ FUZZ_DEPS_mmio_insn := virt/mmio_insn.c
 FUZZ_DEPS_gva       := guest/gva.c
 FUZZ_DEPS_acpi      := arch/x86/acpi_s5.c
 FUZZ_DEPS_exitdecode := vmx/decode.c svm/decode.c
+FUZZ_DEPS_tss       := virt/tss.c
 FUZZ_DEPS_devices   := devices/uart16550.c devices/i8259.c devices/i8254.c devices/ioapic.c \
 		       devices/i8042.c devices/rtc.c devices/acpi_pm.c
 FUZZ_NAMES := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
