@@ -55,7 +55,7 @@ static int read_msr(struct vcpu *v, uint32_t msr, uint64_t *value)
 	else if (lapic_msr(msr))
 		return vm_lapic_rdmsr(v->vm, msr, value);
 	else if (msr == IA32_MISC_ENABLE)
-		*value = 1;   /* fast strings */
+		*value = v->fast_strings_off ? 0 : MISC_ENABLE_FAST_STRINGS;
 	else if (msr == IA32_MTRR_DEF_TYPE)
 		*value = v->mtrr_def_type;
 	else if (msr == IA32_MTRRCAP || msr == IA32_BIOS_SIGN_ID || msr == IA32_MCG_CAP ||
@@ -144,9 +144,21 @@ static int write_msr(struct vcpu *v, uint32_t msr, uint64_t value)
 		v->mtrr_def_type = value;
 	} else if (lapic_msr(msr)) {
 		return vm_lapic_wrmsr(v->vm, msr, value, vcpu_get(v, VREG_TSC_OFFSET));
-	} else if (msr != IA32_MISC_ENABLE && msr != IA32_BIOS_SIGN_ID) {
-		return -1;   /* the two above accept and ignore writes */
+	} else if (msr == IA32_MISC_ENABLE) {
+		/* Fast strings is the one feature here to switch (it changes
+		 * nothing a guest can see); every other bit reads 0 -- no
+		 * thermal control, EIST, MONITOR, CPUID limit or XD disable to
+		 * offer -- and setting one is #GP. */
+		if (value & ~MISC_ENABLE_FAST_STRINGS)
+			return -1;
+		v->fast_strings_off = !(value & MISC_ENABLE_FAST_STRINGS);
+	} else if (msr != IA32_BIOS_SIGN_ID) {
+		return -1;
 	}
+	/* IA32_BIOS_SIGN_ID: software writes it (0, by convention) before
+	 * CPUID leaf 1, which makes a CPU store its microcode revision
+	 * there; every bit is writable and what was written is not kept.
+	 * Here the revision read back is 0. */
 	return 0;
 }
 
