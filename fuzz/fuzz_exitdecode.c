@@ -9,6 +9,7 @@
 
 #include "svm/decode.h"
 #include "virt/strio.h"
+#include "virt/tss.h"
 #include "vmx/decode.h"
 
 #define CHECK(x) do { if (!(x)) __builtin_trap(); } while (0)
@@ -33,11 +34,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	vmx_decode_ept(&e, r[3], r[4]);
 	CHECK(!(e.npf.access & ~(NPF_READ | NPF_WRITE | NPF_FETCH | NPF_LINEAR | NPF_FINAL)));
 	vmx_decode_event(&ev, (uint32_t)r[5], (uint32_t)(r[5] >> 32), (uint32_t)r[1]);
+	vmx_decode_task_switch(&e, r[0], (uint32_t)r[5], (uint32_t)(r[5] >> 32), (uint32_t)r[1]);
+	CHECK(e.task.source <= TS_GATE && !e.vectoring.valid);
+	CHECK(e.task.event.valid ? e.task.source == TS_GATE : true);
 
 	x = (struct svm_exit_info){ r[0] & 0x4FF, r[1], r[2], (uint32_t)r[3], (uint32_t)(r[3] >> 32),
 				    r[4], (uint8_t)(r[5] & 3), r[5] & 4 };
 	memset(&e, 0, sizeof e);
 	svm_decode_exit(&e, &x);
+	if (e.kind == VEXIT_TASK_SWITCH) {
+		CHECK(e.task.source <= TS_GATE && !e.vectoring.valid);
+		(void)svm_task_switch_skips(&e);
+	}
 	svm_decode_io(&e, r[1], r[5] & 4);
 	CHECK(e.io.addr_size == 0 || e.io.addr_size == 2 || e.io.addr_size == 4 || e.io.addr_size == 8);
 	CHECK(e.io.seg <= 7 || e.io.seg == SVM_SEG_UNKNOWN);

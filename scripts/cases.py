@@ -518,6 +518,25 @@ CASES = [
          reject=[r"FAIL", r"stopped:"],
          last=r"^tern: all guests done: 1 exited, 0 stopped$",
          checks=[frames_returned]),
+    # Hardware task switches, which the CPU leaves to Tern: JMP, CALL and
+    # IRET, GDT and IDT task gates for INT n, #GP, an interrupt and an
+    # NMI, a 16-bit TSS, a fault in the new task (virt/task.c).
+    # Two more switch to a TSS outside their RAM: stopped, each with the
+    # access that reached there.
+    dict(name="bochs-taskswitch", emu="bochs", mem="64M", end="failure", timeout=300,
+         options="checks=on",
+         guests=[G + "taskswitch.elf name=taskswitch mem=4M",
+                 G + "taskswitch.elf name=past-ram mem=4M -- hostile=past-ram",
+                 G + "taskswitch.elf name=in-mmio mem=4M -- hostile=in-mmio"],
+         expect=[r"^\[taskswitch\] taskswitch: all 20 checks passed$",
+                 r"^tern: guest taskswitch exited status=1$",
+                 r"^tern: guest taskswitch: \d+ exits, .*task switch \d+",
+                 r"^tern: guest past-ram stopped: task switch to TSS 0x70: reading the new TSS outside its RAM$",
+                 r"^tern: guest in-mmio stopped: task switch to TSS 0x78: reading the new TSS outside its RAM$",
+                 CHECKS_AFTER % "in-mmio"],
+         reject=[r"FAIL", r"stopped: (?!task switch)"],
+         last=r"^tern: all guests done: 1 exited, 2 stopped$",
+         checks=[frames_returned]),
     # The firmware tables as kernels find them (MP, ACPI), the PM timer
     # and its SCI, the read-only BIOS ROM, and power-off through ACPI S5.
     dict(name="bochs-firmware", emu="bochs", mem="64M", end="success", timeout=300,
@@ -750,14 +769,18 @@ CASES += [dict(c, name="bochs-apicv-off-shell", options="apicv=off",
                reject=c["reject"] + [r"APIC write", r"APIC access"])
           for c in CASES if c["name"] == "bochs-shell"]
 
+# QEMU's TCG (7.2) runs a guest's task switches itself, without the
+# task-switch intercept: svm-taskswitch would test QEMU, and Tern's NMI
+# single step (svm/nmi.c) would leak its TF into the TSS there.  Bochs'
+# ryzen model intercepts them (bochs-ryzen-taskswitch below).
 CASES += [svm_twin(c) for c in CASES
-          if c["emu"] == "bochs" and not c["name"].startswith(VMX_ONLY)]
+          if c["emu"] == "bochs" and not c["name"].startswith(VMX_ONLY) and c["name"] != "bochs-taskswitch"]
 # Bochs 2.7's SVM falls short in two ways the other cases would trip on:
 # a guest triple fault is a Bochs panic instead of a SHUTDOWN exit, and a
 # host interrupt does not exit a guest that runs with RFLAGS.IF = 0 (it
 # ignores V_INTR_MASKING there), so the quantum cannot end such a guest.
 # QEMU and hardware do both; the hostile and preemption cases run there.
-CASES += [bochs_svm_twin(c) for c in CASES if c["name"] == "bochs-guests-good"]
+CASES += [bochs_svm_twin(c) for c in CASES if c["name"] in ("bochs-guests-good", "bochs-taskswitch")]
 
 CASES += [
     broken_first_guest("svm-vmentry-guest-state", "vmentry", [

@@ -171,7 +171,7 @@ static void svm_set(struct vcpu *v, enum vreg r, uint64_t value)
 		wrmsr(IA32_TSC_AUX, to_svm(v)->tsc_aux = value);
 }
 
-static void svm_get_seg(struct vcpu *v, enum vseg_reg s, struct vseg *out)
+static struct vmcb_seg *vmcb_seg_of(struct vcpu *v, enum vseg_reg s)
 {
 	struct vmcb_save *st = &vmcb_of(v)->save;
 	static const unsigned offset[] = {
@@ -186,12 +186,33 @@ static void svm_get_seg(struct vcpu *v, enum vseg_reg s, struct vseg *out)
 		[SEG_GDTR] = __builtin_offsetof(struct vmcb_save, gdtr),
 		[SEG_IDTR] = __builtin_offsetof(struct vmcb_save, idtr),
 	};
-	const struct vmcb_seg *seg = (const void *)((const uint8_t *)st + offset[s]);
+	return (void *)((uint8_t *)st + offset[s]);
+}
+
+static void svm_get_seg(struct vcpu *v, enum vseg_reg s, struct vseg *out)
+{
+	const struct vmcb_seg *seg = vmcb_seg_of(v, s);
 
 	out->sel = seg->selector;
 	out->base = seg->base;
 	out->limit = seg->limit;
 	out->ar = svm_attrib_to_vmx_ar(seg->attrib);
+}
+
+/* An unusable segment is one with P clear (svm/vmcb.h); the VMCB
+ * keeps the CPL in its own field (APM Vol. 2 15.5.1), which follows
+ * SS.DPL as on VMX. */
+static void svm_set_seg(struct vcpu *v, enum vseg_reg s, const struct vseg *in)
+{
+	struct vmcb_seg *seg = vmcb_seg_of(v, s);
+
+	seg->selector = in->sel;
+	seg->base = in->base;
+	seg->limit = in->limit;
+	seg->attrib = (in->ar & (1u << 16)) ? 0 : vmx_ar_to_svm_attrib(in->ar);
+	if (s == SEG_SS)
+		vmcb_of(v)->save.cpl = (uint8_t)((in->ar >> 5) & 3);
+	dirty(v, VMCB_CLEAN_SEG);
 }
 
 /* CR0 and CR4 writes are intercepted and checked by the core
@@ -378,7 +399,8 @@ static const char *const exit_names[VEXIT_KINDS] = {
 	[VEXIT_CR] = "CR access", [VEXIT_XSETBV] = "XSETBV", [VEXIT_HLT] = "HLT",
 	[VEXIT_NPF] = "nested page fault", [VEXIT_NPT_MISCONFIG] = "nested page fault (reserved bit)",
 	[VEXIT_CACHE_FLUSH] = "INVD/WBINVD", [VEXIT_VIRT_INSN] = "SVM instruction",
-	[VEXIT_UNDEFINED] = "MONITOR/MWAIT", [VEXIT_RDPMC] = "RDPMC", [VEXIT_NMI] = "NMI",
+	[VEXIT_UNDEFINED] = "MONITOR/MWAIT", [VEXIT_RDPMC] = "RDPMC",
+	[VEXIT_TASK_SWITCH] = "task switch", [VEXIT_NMI] = "NMI",
 	[VEXIT_EXCEPTION] = "exception", [VEXIT_INTR] = "INTR",
 	[VEXIT_QUANTUM] = "quantum", [VEXIT_IRQ_WINDOW] = "VINTR",
 	[VEXIT_NMI_WINDOW] = "IRET/NMI step", [VEXIT_SHUTDOWN] = "shutdown",
@@ -402,6 +424,7 @@ struct backend svm_backend = {
 	.get = svm_get,
 	.set = svm_set,
 	.get_seg = svm_get_seg,
+	.set_seg = svm_set_seg,
 	.set_control_regs = svm_set_control_regs,
 	.inject = svm_inject,
 	.step_trap = svm_step_trap,

@@ -6,6 +6,7 @@
 #include "svm/svm_exit.h"
 #include "svm/vmcb.h"
 #include "virt/insn.h"
+#include "virt/tss.h"
 
 /* #DF, #TS, #NP, #SS, #GP, #PF, #AC, #CP, #VC, #SX push an error code. */
 #define EXC_WITH_ERROR_CODE ((1u << 8) | (0x1Fu << 10) | (1u << 17) | (1u << 21) | (1u << 29) | \
@@ -44,6 +45,7 @@ static enum vexit_kind kind_of(uint64_t code, uint64_t info1)
 	case SVM_EXIT_MONITOR:
 	case SVM_EXIT_MWAIT: return VEXIT_UNDEFINED;
 	case SVM_EXIT_RDPMC: return VEXIT_RDPMC;
+	case SVM_EXIT_TASK_SWITCH: return VEXIT_TASK_SWITCH;
 	case SVM_EXIT_NMI: return VEXIT_NMI;
 	case SVM_EXIT_INTR: return VEXIT_INTR;
 	case SVM_EXIT_VINTR: return VEXIT_IRQ_WINDOW;
@@ -72,6 +74,40 @@ void svm_decode_event(struct vevent *ev, uint32_t info, uint32_t error)
 	 * again rather than being injected (KVM does the same). */
 	if (ev->type == VEVENT_HW_EXCEPTION && (ev->vector == 3 || ev->vector == 4))
 		ev->valid = false;
+}
+
+/* A task-switch intercept: the source from EXITINFO2's flags and
+ * EXITINTINFO (taken raw: an INT n that went through a task gate is the
+ * switch, not an event to run again).  SVM saves no next rIP here, so
+ * svm/exit.c decodes the length to skip for CALL, JMP, IRET, INT n,
+ * INT3 and INTO (svm_task_switch_skips). */
+static void decode_task_switch(struct vexit *e, const struct svm_exit_info *x)
+{
+	struct vevent *ev = &e->task.event;
+
+	e->task.sel = (uint16_t)x->info1;
+	ev->valid = x->int_info & EVENTINJ_V;
+	ev->vector = (uint8_t)(x->int_info & EVENTINJ_VECTOR_MASK);
+	ev->type = (uint8_t)((x->int_info & EVENTINJ_TYPE_MASK) >> EVENTINJ_TYPE_SHIFT);
+	ev->has_error = x->info2 & SVM_EXITINFO2_TS_HAS_ERROR;
+	ev->error = (uint32_t)x->info2;
+	ev->insn_len = 0;
+	if (x->info2 & SVM_EXITINFO2_TS_IRET)
+		e->task.source = TS_IRET;
+	else if (x->info2 & SVM_EXITINFO2_TS_JMP)
+		e->task.source = TS_JMP;
+	else
+		e->task.source = ev->valid ? TS_GATE : TS_CALL;
+	ev->valid = ev->valid && e->task.source == TS_GATE;
+	e->vectoring.valid = false;
+}
+
+bool svm_task_switch_skips(const struct vexit *e)
+{
+	const struct vevent *ev = &e->task.event;
+
+	return !ev->valid || ev->type == VEVENT_SW_INTR ||
+	       (ev->type == VEVENT_HW_EXCEPTION && (ev->vector == 3 || ev->vector == 4));
 }
 
 void svm_decode_exit(struct vexit *e, const struct svm_exit_info *x)
@@ -107,6 +143,9 @@ void svm_decode_exit(struct vexit *e, const struct svm_exit_info *x)
 		 * IDT once GIF and IF allow (svm/entry.asm, lapic_drain). */
 		e->intr.acked = false;
 		e->intr.vector = 0;
+		break;
+	case VEXIT_TASK_SWITCH:
+		decode_task_switch(e, x);
 		break;
 	case VEXIT_EXCEPTION:
 		e->exc.vector = (uint8_t)(x->code - SVM_EXIT_EXCP_BASE);

@@ -40,6 +40,9 @@ static inline void svm_decode_io(struct vexit *e, uint64_t info1, bool seg_valid
 
 void svm_decode_exit(struct vexit *e, const struct svm_exit_info *x);
 void svm_decode_event(struct vevent *ev, uint32_t info, uint32_t error);
+/* A decoded task switch started by an instruction (CALL, JMP, IRET,
+ * INT n, INT3, INTO), whose length the old task resumes after. */
+bool svm_task_switch_skips(const struct vexit *e);
 /* enum insn_kind of the exit's instruction, or -1. */
 int svm_exit_insn(uint64_t code);
 int svm_exit_insn_msr(uint64_t info1);

@@ -174,6 +174,43 @@ static ALWAYS_INLINE HOT_PATH int finish(struct vcpu *v, const struct vexit *e,
 	return 1;
 }
 
+/* Before the core switches tasks: the length of the instruction that
+ * started it (no next rIP is saved for this intercept), the interrupt
+ * shadow dropped (the switch ends it), Tern's own single step taken off
+ * so that its TF is not saved in the old TSS, and an NMI that went
+ * through a task gate blocking NMIs as its delivery would have. */
+static bool prepare_task_switch(struct vcpu *v, struct vexit *e)
+{
+	struct vmcb *b = to_svm(v)->vmcb;
+	struct vevent *ev = &e->task.event;
+	uint8_t bytes[INSN_MAX_LEN];
+	int len = insn_length(bytes, fetch_insn(v, bytes), false, b->save.cs.attrib & SVM_ATTRIB_DB,
+			      INSN_TASK_SWITCH);
+
+	/* Bochs 2.7 reports INT n through a task gate as a valid external
+	 * interrupt with vector 0 (it records no EXITINTINFO for software
+	 * interrupts).  No external interrupt has vector 0 from Tern's
+	 * APIC, so the instruction at rIP tells what it was. */
+	if (ev->valid && ev->type == VEVENT_EXT_INTR && ev->vector == 0 && len > 0 &&
+	    insn_int_vector(bytes, (unsigned)len) >= 0) {
+		ev->vector = (uint8_t)insn_int_vector(bytes, (unsigned)len);
+		ev->type = ev->vector == 3 || ev->vector == 4 ? VEVENT_HW_EXCEPTION : VEVENT_SW_INTR;
+	}
+	if (!svm_task_switch_skips(e))
+		len = 0;
+	else if (len <= 0) {
+		vm_stop(v->vm, "could not decode the instruction at rip=0x%llx that switched tasks",
+			(unsigned long long)b->save.rip);
+		return false;
+	}
+	e->insn_len = (uint32_t)len;
+	b->control.int_state &= ~INTERRUPT_SHADOW;
+	svm_nmi_step_done(v);
+	if (ev->valid && ev->type == VEVENT_NMI)
+		svm_nmi_injected(v);
+	return true;
+}
+
 /* The IRET intercept or the step's #DB (svm/nmi.c): the core looks at
  * the pending NMI. */
 static __attribute__((noinline)) int nmi_window(struct vcpu *v, struct vexit *e)
@@ -208,6 +245,8 @@ static __attribute__((noinline)) HOT_PATH int dispatch_other(struct vcpu *v, str
 		return 1;
 	if (e->kind == VEXIT_IO && (e->io.flags & VIO_STRING) &&
 	    (!e->io.addr_size || e->io.seg == SVM_SEG_UNKNOWN) && !decode_string_io(v, e))
+		return 1;
+	if (e->kind == VEXIT_TASK_SWITCH && !prepare_task_switch(v, e))
 		return 1;
 	if (e->kind == VEXIT_ENTRY_FAILED)
 		entry_failed(v);

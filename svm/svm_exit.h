@@ -120,6 +120,15 @@
 #define SVM_IOIO_PORT_SHIFT             16
 #define SVM_IOIO_PORT_MASK              (0xFFFFu << SVM_IOIO_PORT_SHIFT)
 
+/* Chapter 15 "Task Switch Intercept", EXITINFO2 of
+ * SVM_EXIT_TASK_SWITCH (EXITINFO1 holds the new TSS's selector): the
+ * switch came from IRET or JMP (neither: CALL, or an IDT task gate when
+ * EXITINTINFO is valid), and the error code of the exception that went
+ * through the gate in bits 31:0. */
+#define SVM_EXITINFO2_TS_IRET           (1ull << 36)
+#define SVM_EXITINFO2_TS_JMP            (1ull << 38)
+#define SVM_EXITINFO2_TS_HAS_ERROR      (1ull << 44)
+
 /* Chapter 15 "MSR Intercepts", EXITINFO1 of SVM_EXIT_MSR (ECX holds the
  * MSR number) */
 #define SVM_EXITINFO1_MSR_RDMSR         0u

@@ -19,6 +19,7 @@
 #include "svm/vmcb.h"
 #include "virt/backend.h"
 #include "virt/insn.h"
+#include "virt/tss.h"
 #include "virt/vexit.h"
 
 #include <stdbool.h>
@@ -384,6 +385,38 @@ TEST(exitintinfo_software_interrupt_not_valid)
 	svm_decode_event(&v, INT_INFO(1, 3, 1, 13), 0x10);
 	CHECK(v.valid && v.type == VEVENT_HW_EXCEPTION && v.vector == 13);
 	CHECK(v.has_error && v.error == 0x10 && v.insn_len == 0);
+}
+
+/* ---- task switch (EXITINFO1 selector, EXITINFO2 source and error) ---- */
+
+TEST(task_switch_sources)
+{
+	struct vexit e = decode(X(.code = SVM_EXIT_TASK_SWITCH, .info1 = 0x28));
+	CHECK(e.kind == VEXIT_TASK_SWITCH && e.task.sel == 0x28 && e.task.source == TS_CALL);
+	CHECK(!e.task.event.valid && !e.vectoring.valid && svm_task_switch_skips(&e));
+	e = decode(X(.code = SVM_EXIT_TASK_SWITCH, .info1 = 0x18, .info2 = SVM_EXITINFO2_TS_IRET));
+	CHECK(e.task.sel == 0x18 && e.task.source == TS_IRET && svm_task_switch_skips(&e));
+	e = decode(X(.code = SVM_EXIT_TASK_SWITCH, .info1 = 0x20, .info2 = SVM_EXITINFO2_TS_JMP));
+	CHECK(e.task.source == TS_JMP);
+	/* #GP through an IDT task gate: its error code from EXITINFO2, no
+	 * re-injection, nothing to skip. */
+	e = decode(X(.code = SVM_EXIT_TASK_SWITCH, .info1 = 0x38,
+		     .info2 = SVM_EXITINFO2_TS_HAS_ERROR | 0x18, .int_info = INT_INFO(1, 3, 1, 13)));
+	CHECK(e.task.source == TS_GATE && e.task.event.valid && e.task.event.vector == 13);
+	CHECK(e.task.event.has_error && e.task.event.error == 0x18);
+	CHECK(!e.vectoring.valid && !svm_task_switch_skips(&e));
+	/* INT n through a gate stays valid here (svm_decode_event would
+	 * drop it) and is skipped; so are INT3 and INTO. */
+	e = decode(X(.code = SVM_EXIT_TASK_SWITCH, .info1 = 0x28, .int_info = INT_INFO(1, 4, 0, 0x81)));
+	CHECK(e.task.source == TS_GATE && e.task.event.valid && e.task.event.type == VEVENT_SW_INTR);
+	CHECK(e.task.event.vector == 0x81 && !e.task.event.has_error && svm_task_switch_skips(&e));
+	e = decode(X(.code = SVM_EXIT_TASK_SWITCH, .info1 = 0x28, .int_info = INT_INFO(1, 3, 0, 3)));
+	CHECK(svm_task_switch_skips(&e));
+	/* An NMI and an external interrupt are not. */
+	e = decode(X(.code = SVM_EXIT_TASK_SWITCH, .info1 = 0x48, .int_info = INT_INFO(1, 2, 0, 2)));
+	CHECK(e.task.event.type == VEVENT_NMI && !svm_task_switch_skips(&e));
+	e = decode(X(.code = SVM_EXIT_TASK_SWITCH, .info1 = 0x40, .int_info = INT_INFO(1, 0, 0, 0x90)));
+	CHECK(e.task.event.type == VEVENT_EXT_INTR && !svm_task_switch_skips(&e));
 }
 
 /* ---- vmcb_check (15.5.1) ---------------------------------------------- */

@@ -280,6 +280,45 @@ static struct vevent ev(uint32_t info, uint32_t error, uint32_t insn_len)
 	return v;
 }
 
+/* Task-switch qualification (Table 28-2): selector 15:0, source 31:30;
+ * the instruction length counts only for instructions and software
+ * events (28.2.5). */
+static struct vexit task(uint64_t qual, uint32_t idt_info, uint32_t error, uint32_t len)
+{
+	struct vexit e;
+	memset(&e, 0xA5, sizeof e);
+	vmx_decode_task_switch(&e, qual, idt_info, error, len);
+	return e;
+}
+
+TEST(task_switch_qualification)
+{
+	struct vexit e = task(0x28, 0, 0, 7);                       /* CALL */
+	CHECK(e.task.sel == 0x28 && e.task.source == 0 && e.insn_len == 7);
+	CHECK(!e.task.event.valid && !e.vectoring.valid);
+	e = task(1u << 30 | 0x18, 0, 0, 1);                         /* IRET */
+	CHECK(e.task.sel == 0x18 && e.task.source == 1 && e.insn_len == 1);
+	e = task(2u << 30 | 0x20, 0, 0, 7);                         /* JMP */
+	CHECK(e.task.source == 2 && e.insn_len == 7);
+	/* A JMP's vectoring information (none is valid) is not an event. */
+	e = task(2u << 30 | 0x20, INTR(1, 0, 0, 0x30), 0, 7);
+	CHECK(!e.task.event.valid);
+	/* #GP through a gate: its error code, nothing to skip. */
+	e = task(3u << 30 | 0x38, INTR(1, 3, 1, 13), 0x18, 5);
+	CHECK(e.task.source == 3 && e.task.event.valid && e.task.event.vector == 13);
+	CHECK(e.task.event.has_error && e.task.event.error == 0x18 && e.insn_len == 0);
+	/* INT n and INT3 through a gate: skipped. */
+	e = task(3u << 30 | 0x28, INTR(1, 4, 0, 0x81), 0, 2);
+	CHECK(e.task.event.type == VEVENT_SW_INTR && e.insn_len == 2);
+	e = task(3u << 30 | 0x28, INTR(1, 6, 0, 3), 0, 1);
+	CHECK(e.insn_len == 1);
+	/* An NMI and an external interrupt: not. */
+	e = task(3u << 30 | 0x48, INTR(1, 2, 0, 2), 0, 3);
+	CHECK(e.task.event.type == VEVENT_NMI && e.insn_len == 0 && !e.vectoring.valid);
+	e = task(3u << 30 | 0x40, INTR(1, 0, 0, 0x90), 0, 3);
+	CHECK(e.task.event.type == VEVENT_EXT_INTR && e.insn_len == 0);
+}
+
 TEST(event_types_are_the_sdm_values)
 {
 	CHECK(VEVENT_EXT_INTR == 0 && VEVENT_NMI == 2 && VEVENT_HW_EXCEPTION == 3);

@@ -92,6 +92,9 @@ struct backend {
 	uint64_t (*get)(struct vcpu *v, enum vreg r);
 	void (*set)(struct vcpu *v, enum vreg r, uint64_t value);
 	void (*get_seg)(struct vcpu *v, enum vseg_reg s, struct vseg *out);
+	/* Load ES..TR (not GDTR/IDTR) as a descriptor load would; loading
+	 * SS sets the CPL to its DPL (emulated task switches). */
+	void (*set_seg)(struct vcpu *v, enum vseg_reg s, const struct vseg *in);
 	/* Commit checked control-register state (and PDPTEs where VMX
 	 * needs them). */
 	void (*set_control_regs)(struct vcpu *v, const struct cr_state *st);

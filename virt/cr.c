@@ -126,6 +126,22 @@ static enum exit_action guest_write_cr3(struct vcpu *v, uint64_t value)
 	return a;
 }
 
+/* A task switch sets CR0.TS and may load CR3 (SDM Vol. 3A 7.3 steps 10
+ * and 12); with PAE paging that loads the PDPTEs too. */
+enum exit_action cr_task_switch(struct vcpu *v, uint64_t cr0, uint64_t cr3)
+{
+	struct cr_state st = current_state(v);
+	bool new_cr3 = cr3 != st.cr3;
+	enum exit_action a;
+
+	st.cr0 = cr0;
+	st.cr3 = cr3;
+	a = apply(v, &st);
+	if (a == EXIT_ADVANCE && new_cr3)
+		backend->flush_tlb(v);
+	return a;
+}
+
 static enum exit_action mov_to_cr(struct vcpu *v, unsigned cr, uint64_t value)
 {
 	/* Outside 64-bit code only the low 32 bits of the register count. */

@@ -1,6 +1,7 @@
 /* One handler per decoded exit kind, for both vendors (DESIGN.md 1):
  * the backend decodes, this file counts and dispatches, the handlers
- * emulate (virt/cpuid.c, io.c, msr.c, cr.c, hypercall.c, npf.c, misc.c). */
+ * emulate (virt/cpuid.c, io.c, msr.c, cr.c, hypercall.c, npf.c, misc.c,
+ * task.c). */
 #include "virt/exit.h"
 #include "guest/vm.h"
 #include "virt/vcpu.h"
@@ -42,6 +43,7 @@ const exit_handler_fn vexit_handlers[VEXIT_KINDS] = {
 	[VEXIT_VIRT_INSN] = handle_undefined,
 	[VEXIT_UNDEFINED] = handle_undefined,
 	[VEXIT_RDPMC] = handle_rdpmc,
+	[VEXIT_TASK_SWITCH] = handle_task_switch,
 	[VEXIT_NMI] = handle_nmi,
 	[VEXIT_EXCEPTION] = handle_exception,
 	[VEXIT_INTR] = handle_host_interrupt,

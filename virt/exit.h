@@ -16,6 +16,10 @@ HOT_PATH enum exit_action handle_cpuid(struct vcpu *v, const struct vexit *e);  
 HOT_PATH enum exit_action handle_io(struct vcpu *v, const struct vexit *e);        /* io.c */
 HOT_PATH enum exit_action handle_hypercall(struct vcpu *v, const struct vexit *e); /* hypercall.c */
 enum exit_action handle_cr_access(struct vcpu *v, const struct vexit *e);          /* cr.c */
+enum exit_action handle_task_switch(struct vcpu *v, const struct vexit *e);        /* task.c */
+/* CR0 and CR3 as a task switch loads them: EXIT_ADVANCE, or #GP(0)
+ * injected for bad PAE PDPTEs (cr.c). */
+enum exit_action cr_task_switch(struct vcpu *v, uint64_t cr0, uint64_t cr3);
 enum exit_action handle_rdmsr(struct vcpu *v, const struct vexit *e);              /* msr.c */
 enum exit_action handle_wrmsr(struct vcpu *v, const struct vexit *e);
 HOT_PATH enum exit_action handle_npf(struct vcpu *v, const struct vexit *e);       /* npf.c */

@@ -31,25 +31,16 @@ static HOT_PATH enum exit_action port_in(struct vcpu *v, uint16_t port, unsigned
 /* Guest memory at a linear address; a fault becomes the guest's #PF. */
 static int linear_access(struct vcpu *v, uint64_t linear, void *buf, unsigned size, bool write)
 {
-	uint64_t gpa;
+	struct linear_access a = vcpu_linear_access(v, write);
+	uint64_t fault_addr;
 	uint32_t pf;
+	int rc = vcpu_copy_linear(v, &a, linear, buf, size, &fault_addr, &pf);
 
-	if (vcpu_translate(v, linear, write ? GVA_WRITE : 0, &gpa, &pf)) {
-		inject_page_fault(v, linear, pf);
-		return -1;
-	}
-	/* An element that crosses a page is rare enough to do bytewise. */
-	if (((gpa & 0xFFF) + size) > 0x1000) {
-		for (unsigned i = 0; i < size; i++)
-			if (linear_access(v, linear + i, (uint8_t *)buf + i, 1, write))
-				return -1;
-		return 0;
-	}
-	int rc = write ? gmem_write(&v->vm->mem, gpa, buf, size) : gmem_read(&v->vm->mem, gpa, buf, size);
-	if (rc)
-		vm_stop(v->vm, "string I/O to guest-physical 0x%llx outside its RAM",
-			(unsigned long long)gpa);
-	return rc;
+	if (rc > 0)
+		inject_page_fault(v, fault_addr, pf);
+	else if (rc < 0)
+		vm_stop(v->vm, "string I/O to linear 0x%llx outside its RAM", (unsigned long long)linear);
+	return rc ? -1 : 0;
 }
 
 /* INS writes ES:rDI; OUTS reads seg:rSI, DS unless overridden (SDM

@@ -81,15 +81,55 @@ static unsigned guest_maxphyaddr(void)
 	return bits;
 }
 
-int vcpu_translate(struct vcpu *v, uint64_t linear, unsigned access, uint64_t *gpa, uint32_t *pf)
+static int translate(struct vcpu *v, uint64_t cr0, uint64_t cr3, uint64_t linear, unsigned access,
+		     uint64_t *gpa, uint32_t *pf)
 {
 	struct gva_mode mode = {
-		.cr0 = vcpu_get(v, VREG_CR0), .cr3 = vcpu_get(v, VREG_CR3), .cr4 = vcpu_get(v, VREG_CR4),
+		.cr0 = cr0, .cr3 = cr3, .cr4 = vcpu_get(v, VREG_CR4),
 		.efer = vcpu_get(v, VREG_EFER), .read = read_table, .ctx = &v->vm->mem,
 		.write = write_table, .maxphyaddr = guest_maxphyaddr(),
 	};
 
+	return gva_translate(&mode, linear, access, gpa, pf);
+}
+
+int vcpu_translate(struct vcpu *v, uint64_t linear, unsigned access, uint64_t *gpa, uint32_t *pf)
+{
 	if (vcpu_cpl(v) == 3)
 		access |= GVA_USER;
-	return gva_translate(&mode, linear, access, gpa, pf);
+	return translate(v, vcpu_get(v, VREG_CR0), vcpu_get(v, VREG_CR3), linear, access, gpa, pf);
+}
+
+int vcpu_copy_linear(struct vcpu *v, const struct linear_access *a, uint64_t linear, void *buf,
+		     unsigned size, uint64_t *fault_addr, uint32_t *pf)
+{
+	bool write = a->access & GVA_WRITE;
+
+	while (size) {
+		unsigned chunk = 0x1000 - (unsigned)(linear & 0xFFF);
+		uint64_t gpa;
+		int rc;
+
+		if (chunk > size)
+			chunk = size;
+		if (translate(v, a->cr0, a->cr3, linear, a->access, &gpa, pf)) {
+			*fault_addr = linear;
+			return 1;
+		}
+		rc = write ? gmem_write(&v->vm->mem, gpa, buf, chunk) : gmem_read(&v->vm->mem, gpa, buf, chunk);
+		if (rc)
+			return -1;
+		linear += chunk;
+		buf = (uint8_t *)buf + chunk;
+		size -= chunk;
+	}
+	return 0;
+}
+
+struct linear_access vcpu_linear_access(struct vcpu *v, bool write)
+{
+	return (struct linear_access){
+		.cr0 = vcpu_get(v, VREG_CR0), .cr3 = vcpu_get(v, VREG_CR3),
+		.access = (write ? GVA_WRITE : 0) | (vcpu_cpl(v) == 3 ? GVA_USER : 0),
+	};
 }

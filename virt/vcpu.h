@@ -47,6 +47,7 @@ struct vcpu {
 	void *be;                 /* the backend's own per-vCPU state */
 	uint64_t xcr0;            /* live on the CPU while the vCPU runs */
 	uint64_t mtrr_def_type;   /* IA32_MTRR_DEF_TYPE as the guest wrote it */
+	bool fast_strings_off;    /* IA32_MISC_ENABLE bit 0 clear (set at reset) */
 	uint64_t exits[VEXIT_KINDS];   /* per decoded exit kind */
 	uint8_t fpu[512] __attribute__((aligned(16)));  /* FXSAVE image */
 };
@@ -65,6 +66,11 @@ static inline void vcpu_set(struct vcpu *v, enum vreg r, uint64_t value)
 static inline void vcpu_get_seg(struct vcpu *v, enum vseg_reg s, struct vseg *out)
 {
 	backend->get_seg(v, s, out);
+}
+
+static inline void vcpu_set_seg(struct vcpu *v, enum vseg_reg s, const struct vseg *in)
+{
+	backend->set_seg(v, s, in);
 }
 
 /* Current privilege level: SS.DPL (SDM Vol. 3A 5.5; the VMCB keeps it
@@ -124,6 +130,21 @@ void vcpu_reset_core_state(struct vcpu *v);
  * GVA_WRITE from guest/gva.h): 0 and the guest-physical address, or
  * nonzero and the #PF error code the guest would get. */
 int vcpu_translate(struct vcpu *v, uint64_t linear, unsigned access, uint64_t *gpa, uint32_t *pf);
+/* How an emulated access reaches guest memory by linear address: the
+ * paging it goes through and its rights (GVA_WRITE, GVA_USER from
+ * guest/gva.h).  vcpu_linear_access() gives an access of the guest's
+ * current privilege level; a task switch makes implicit supervisor
+ * accesses under the CR3 it loads. */
+struct linear_access {
+	uint64_t cr0, cr3;
+	unsigned access;
+};
+struct linear_access vcpu_linear_access(struct vcpu *v, bool write);
+/* Copy size bytes to or from guest memory at `linear`, page by page:
+ * 0; 1 with the faulting address and #PF error code; -1 if a page lies
+ * outside the guest's RAM. */
+int vcpu_copy_linear(struct vcpu *v, const struct linear_access *a, uint64_t linear, void *buf,
+		     unsigned size, uint64_t *fault_addr, uint32_t *pf);
 /* Up to max bytes of the instruction at CS:rIP, through the guest's
  * paging; the number fetched (it stops at the first byte that cannot be
  * read). */

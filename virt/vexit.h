@@ -36,6 +36,7 @@ enum vexit_kind {
 	VEXIT_VIRT_INSN,      /* VMX or SVM instructions: #UD for the guest */
 	VEXIT_UNDEFINED,      /* GETSEC, MONITOR, MWAIT: not offered, #UD */
 	VEXIT_RDPMC,          /* no performance counters are offered: #GP */
+	VEXIT_TASK_SWITCH,    /* CALL/JMP to a TSS, IRET with NT, an IDT task gate (virt/task.c) */
 	VEXIT_NMI,            /* a host NMI arrived while the guest ran */
 	VEXIT_EXCEPTION,      /* an intercepted guest exception */
 	VEXIT_INTR,           /* a host interrupt arrived */
@@ -121,6 +122,15 @@ struct vexit {
 			uint8_t vector;
 			bool acked;           /* the exit acknowledged it: EOI due */
 		} intr;
+		/* The backend does not deliver `event` again and has dropped
+		 * any STI/MOV-SS shadow; insn_len is the length of the
+		 * instruction that started the switch (0 for an event the
+		 * CPU raised), which the old task resumes after. */
+		struct {
+			uint16_t sel;         /* the new task's TSS */
+			uint8_t source;       /* enum ts_source (virt/tss.h) */
+			struct vevent event;  /* TS_GATE: what went through the IDT's task gate */
+		} task;
 	};
 };
 

@@ -176,6 +176,16 @@ static void vmx_get_seg(struct vcpu *v, enum vseg_reg s, struct vseg *out)
 	out->ar = (uint32_t)vmread(GUEST_ES_AR_BYTES + 2 * s);
 }
 
+/* The CPL is SS.DPL (SDM Vol. 3C 27.3.1.2), so loading SS sets it. */
+static void vmx_set_seg(struct vcpu *v, enum vseg_reg s, const struct vseg *in)
+{
+	(void)v;
+	vmwrite(GUEST_ES_SELECTOR + 2 * s, in->sel);
+	vmwrite(GUEST_ES_BASE + 2 * s, in->base);
+	vmwrite(GUEST_ES_LIMIT + 2 * s, in->limit);
+	vmwrite(GUEST_ES_AR_BYTES + 2 * s, in->ar);
+}
+
 /* VMX keeps EFER.LMA in the guest EFER field and needs "IA-32e mode
  * guest" to match it (27.3.1.1); with PAE paging outside IA-32e mode
  * it takes the PDPTEs from the VMCS at entry (27.3.2.4). */
@@ -360,7 +370,8 @@ static const char *const exit_names[VEXIT_KINDS] = {
 	[VEXIT_APIC_WRITE] = "APIC write", [VEXIT_APIC_EOI] = "virtualized EOI",
 	[VEXIT_NPF] = "EPT violation", [VEXIT_NPT_MISCONFIG] = "EPT misconfiguration",
 	[VEXIT_CACHE_FLUSH] = "INVD/WBINVD", [VEXIT_VIRT_INSN] = "VMX instruction",
-	[VEXIT_UNDEFINED] = "GETSEC/MONITOR/MWAIT", [VEXIT_RDPMC] = "RDPMC", [VEXIT_NMI] = "NMI",
+	[VEXIT_UNDEFINED] = "GETSEC/MONITOR/MWAIT", [VEXIT_RDPMC] = "RDPMC",
+	[VEXIT_TASK_SWITCH] = "task switch", [VEXIT_NMI] = "NMI",
 	[VEXIT_EXCEPTION] = "exception", [VEXIT_INTR] = "external interrupt",
 	[VEXIT_QUANTUM] = "preemption timer", [VEXIT_SHUTDOWN] = "triple fault",
 	[VEXIT_INIT] = "INIT", [VEXIT_SIPI] = "SIPI", [VEXIT_ENTRY_FAILED] = "VM-entry failure",
@@ -383,6 +394,7 @@ struct backend vmx_backend = {
 	.get = vmx_get,
 	.set = vmx_set,
 	.get_seg = vmx_get_seg,
+	.set_seg = vmx_set_seg,
 	.set_control_regs = vmx_set_control_regs,
 	.inject = vmx_inject,
 	.step_trap = vmx_step_trap,

@@ -75,4 +75,24 @@ static inline void vmx_decode_event(struct vevent *ev, uint32_t info, uint32_t e
 	ev->insn_len = insn_len;
 }
 
+/* Task-switch exit qualification (Table 28-2): the new TSS's selector
+ * in bits 15:0, the source in bits 31:30 (0 CALL, 1 IRET, 2 JMP, 3 an
+ * IDT task gate, whose event the IDT-vectoring information holds).  The
+ * instruction length counts for CALL, IRET, JMP and software events
+ * (28.2.5); the core skips it before the old task's state is saved. */
+static inline void vmx_decode_task_switch(struct vexit *e, uint64_t qual, uint32_t idt_info,
+					  uint32_t idt_error, uint32_t insn_len)
+{
+	struct vevent *ev = &e->task.event;
+
+	e->task.sel = (uint16_t)qual;
+	e->task.source = (uint8_t)((qual >> 30) & 3);
+	vmx_decode_event(ev, idt_info, idt_error, 0);
+	ev->valid = ev->valid && e->task.source == 3;
+	e->insn_len = !ev->valid || ev->type == INTR_TYPE_SW_INTERRUPT ||
+		      ev->type == INTR_TYPE_PRIV_SW_EXCEPTION || ev->type == INTR_TYPE_SW_EXCEPTION ?
+		      insn_len : 0;
+	e->vectoring.valid = false;   /* the switch delivers it, not a re-injection */
+}
+
 #endif

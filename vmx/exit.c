@@ -7,6 +7,7 @@
 #include "vmx/exit.h"
 #include "core/log.h"
 #include "guest/vm.h"
+#include "virt/tss.h"
 #include "virt/vcpu.h"
 #include "vmx/decode.h"
 #include "vmx/dump.h"
@@ -62,6 +63,7 @@ static const uint8_t kinds[EXIT_REASON_SLOTS] = {
 	[EXIT_REASON_EPT_MISCONFIG] = VEXIT_NPT_MISCONFIG,
 	[EXIT_REASON_PREEMPTION_TIMER] = VEXIT_QUANTUM,
 	[EXIT_REASON_XSETBV] = VEXIT_XSETBV,
+	[EXIT_REASON_TASK_SWITCH] = VEXIT_TASK_SWITCH,
 };
 #pragma GCC diagnostic pop
 
@@ -106,6 +108,27 @@ static void decode_exception(struct vexit *e)
 	e->exc.has_error = ev.has_error;
 	e->exc.error = ev.error;
 	read_vectoring(e);
+}
+
+/* The switch replaces the instruction or event that started it: an
+ * STI or MOV-SS shadow ends with it (and left set, it would fail the
+ * entry checks if the new task runs with IF = 0, SDM Vol. 3C 27.3.1.5).
+ * An NMI that went through a task gate blocks NMIs until the new task's
+ * IRET, as its delivery would have (SDM Vol. 3A 6.7.1); an IRET that
+ * switches tasks unblocks them. */
+static void decode_task_switch(struct vexit *e)
+{
+	uint64_t shadow = vmread(GUEST_INTERRUPTIBILITY_INFO) &
+			  ~(uint64_t)(INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS);
+
+	vmx_decode_task_switch(e, vmread(EXIT_QUALIFICATION), (uint32_t)vmread(IDT_VECTORING_INFO_FIELD),
+			       (uint32_t)vmread(IDT_VECTORING_ERROR_CODE),
+			       (uint32_t)vmread(VM_EXIT_INSTRUCTION_LEN));
+	if (e->task.event.valid && e->task.event.type == INTR_TYPE_NMI)
+		shadow |= INTERRUPTIBILITY_NMI;
+	else if (e->task.source == TS_IRET)
+		shadow &= ~(uint64_t)INTERRUPTIBILITY_NMI;
+	vmwrite(GUEST_INTERRUPTIBILITY_INFO, shadow);
 }
 
 static uint8_t guest_cpl(void)
@@ -154,6 +177,9 @@ static HOT_PATH void decode_other(struct vcpu *v, struct vexit *e)
 	}
 	case VEXIT_QUANTUM:
 		read_vectoring(e);
+		break;
+	case VEXIT_TASK_SWITCH:
+		decode_task_switch(e);
 		break;
 	default:
 		break;
