@@ -3,6 +3,7 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/tsc.h"
 #include "devices/lapic.h"
+#include "lib/ratio.h"
 #include "virt/exit.h"
 #include "virt/vcpu.h"
 
@@ -11,7 +12,9 @@
 #define HV_LEAF_TIMING 0x40000010u
 
 /* CPUID.1:ECX bits (SDM Vol. 2A Table 3-10). */
+#define ECX_DTES64       (1u << 2)
 #define ECX_MONITOR      (1u << 3)
+#define ECX_DS_CPL       (1u << 4)
 #define ECX_VMX          (1u << 5)
 #define ECX_SMX          (1u << 6)
 #define ECX_EST          (1u << 7)
@@ -26,6 +29,7 @@
 #define ECX_HYPERVISOR   (1u << 31)
 /* CPUID.1:EDX bits (Table 3-11). */
 #define EDX_APIC         (1u << 9)
+#define EDX_DS           (1u << 21)
 #define EDX_ACPI         (1u << 22)
 #define EDX_HTT          (1u << 28)
 #define EDX_TM           (1u << 29)
@@ -33,18 +37,19 @@
 
 /* What the platform does not have is not advertised: no VMX for the
  * guest, no thermal/power MSRs, no MONITOR/MWAIT (they would halt the
- * physical CPU), one logical processor.  What it has is, whatever the
+ * physical CPU), no debug store (its MSRs are not offered), one logical
+ * processor.  What it has is, whatever the
  * host has: the local APIC with x2APIC and the TSC-deadline timer
  * (devices/lapic.c). */
 static void leaf1(struct vcpu *v, struct cpuid_regs *r)
 {
 	r->ecx &= ~(ECX_MONITOR | ECX_VMX | ECX_SMX | ECX_EST | ECX_TM2 | ECX_PDCM |
-		    ECX_OSXSAVE | ECX_FMA | ECX_AVX | ECX_F16C);
+		    ECX_OSXSAVE | ECX_FMA | ECX_AVX | ECX_F16C | ECX_DTES64 | ECX_DS_CPL);
 	r->ecx |= ECX_HYPERVISOR | ECX_X2APIC | ECX_TSC_DEADLINE;
 	/* OSXSAVE mirrors the guest's CR4.OSXSAVE, not ours. */
 	if (vcpu_get(v, VREG_CR4) & CR4_OSXSAVE)
 		r->ecx |= ECX_OSXSAVE;
-	r->edx &= ~(EDX_ACPI | EDX_HTT | EDX_TM | EDX_PBE);
+	r->edx &= ~(EDX_ACPI | EDX_HTT | EDX_TM | EDX_PBE | EDX_DS);
 	r->edx |= EDX_APIC;
 	/* Initial APIC ID 0, one logical CPU. */
 	r->ebx = (r->ebx & 0xFFFF) | (1u << 16);
@@ -69,12 +74,33 @@ static struct cpuid_regs hypervisor_leaf(uint32_t leaf)
 	return r;   /* 0x40000001-0x4000000F: no paravirtual features yet */
 }
 
+/* Leaves 0x15 and 0x16 (SDM Vol. 2A, CPUID): the TSC's rate as the
+ * guest's TSC runs, which is the rate Tern measured -- not the host's
+ * leaves, which an emulator may not keep to (Bochs reports 3.5 GHz for
+ * a TSC at its instruction rate).  The "crystal" is the local APIC
+ * timer's 1 GHz input, which Linux takes for its timer period, and the
+ * TSC/crystal ratio is the nearest fraction with terms below 4295,
+ * which Linux multiplies by the crystal's kHz in 32 bits. */
+static void leaf_tsc(uint32_t leaf, struct cpuid_regs *r)
+{
+	uint32_t num, den;
+
+	if (leaf == 0x15) {
+		ratio_approx(tsc_khz(), LAPIC_BUS_KHZ, 4294, &num, &den);
+		*r = (struct cpuid_regs){ den, num, LAPIC_BUS_KHZ * 1000u, 0 };
+	} else {
+		uint32_t mhz = (uint32_t)(tsc_khz() / 1000);
+		*r = (struct cpuid_regs){ mhz, mhz, LAPIC_BUS_KHZ / 1000, 0 };
+	}
+}
+
 /* Leaf 7.0 (SDM Vol. 2A Table 3-8): AVX-class and protection-key
  * features need XCR0 states guests do not get (virt/misc.c), so
  * they are hidden, as are features the backend does not let run. */
 #define L7_EBX_HIDDEN ((1u << 5) /* AVX2 */ | (1u << 16) | (1u << 17) | (1u << 21) | (1u << 26) | \
 		       (1u << 27) | (1u << 28) | (1u << 30) | (1u << 31) /* AVX-512 */)
 #define L7_EBX_INVPCID (1u << 10)
+#define L7_EBX_TSC_ADJUST (1u << 1)   /* IA32_TSC_ADJUST is not in the guest's MSR set */
 #define L7_ECX_HIDDEN ((1u << 1) | (1u << 6) | (1u << 11) | (1u << 12) | (1u << 14) /* AVX-512 */ | \
 		       (1u << 3) | (1u << 4) /* PKU, OSPKE */ | (1u << 5) /* WAITPKG */ | \
 		       (1u << 9) | (1u << 10) /* VAES, VPCLMULQDQ */)
@@ -85,7 +111,7 @@ static void leaf7(struct cpuid_regs *r, uint32_t subleaf)
 		*r = (struct cpuid_regs){ 0, 0, 0, 0 };
 		return;
 	}
-	r->ebx &= ~L7_EBX_HIDDEN;
+	r->ebx &= ~(L7_EBX_HIDDEN | L7_EBX_TSC_ADJUST);
 	if (!(backend->features & BACKEND_INVPCID))
 		r->ebx &= ~L7_EBX_INVPCID;
 	r->ecx &= ~L7_ECX_HIDDEN;
@@ -100,8 +126,12 @@ static void leaf_xsave(struct cpuid_regs *r, uint32_t subleaf)
 		r->edx = 0;
 		r->ebx = r->ecx = 576;   /* legacy area + XSAVE header */
 	} else if (subleaf == 1) {
-		r->eax &= ~(1u << 3);    /* XSAVES/XRSTORS and IA32_XSS */
-		r->ebx = r->ecx = r->edx = 0;
+		/* XSAVEOPT, XSAVEC and XGETBV with ECX = 1 run natively; no
+		 * XSAVES/XRSTORS or IA32_XSS.  EBX: the compacted (XSAVEC)
+		 * size for XCR0 | XSS, the same 576 bytes (Linux checks it). */
+		r->eax &= ~(1u << 3);
+		r->ebx = 576;
+		r->ecx = r->edx = 0;
 	} else {
 		*r = (struct cpuid_regs){ 0, 0, 0, 0 };
 	}
@@ -161,6 +191,11 @@ static struct cpuid_regs guest_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub
 		break;
 	case 0xD:
 		leaf_xsave(&r, subleaf);
+		break;
+	case 0x15:
+	case 0x16:
+		if (cpuid(0, 0).eax >= leaf)   /* where the host has them (Intel) */
+			leaf_tsc(leaf, &r);
 		break;
 	case 5:    /* MONITOR/MWAIT */
 	case 6:    /* thermal and power management */

@@ -8,6 +8,8 @@
 #include "virt/exit.h"
 #include "virt/vcpu.h"
 
+#define MISC_ENABLE_FIXED (MISC_ENABLE_BTS_UNAVAIL | MISC_ENABLE_PEBS_UNAVAIL)
+
 #define EFER_WRITABLE (EFER_SCE | EFER_LME | EFER_NXE)
 /* DEBUGCTL: LBR and BTF only; other bits would need more than the VMCS
  * field (SDM 27.3.1.1 checks the reserved ones). */
@@ -55,7 +57,7 @@ static int read_msr(struct vcpu *v, uint32_t msr, uint64_t *value)
 	else if (lapic_msr(msr))
 		return vm_lapic_rdmsr(v->vm, msr, value);
 	else if (msr == IA32_MISC_ENABLE)
-		*value = v->fast_strings_off ? 0 : MISC_ENABLE_FAST_STRINGS;
+		*value = MISC_ENABLE_FIXED | (v->fast_strings_off ? 0 : MISC_ENABLE_FAST_STRINGS);
 	else if (msr == IA32_MTRR_DEF_TYPE)
 		*value = v->mtrr_def_type;
 	else if (msr == IA32_MTRRCAP || msr == IA32_BIOS_SIGN_ID || msr == IA32_MCG_CAP ||
@@ -146,10 +148,11 @@ static int write_msr(struct vcpu *v, uint32_t msr, uint64_t value)
 		return vm_lapic_wrmsr(v->vm, msr, value, vcpu_get(v, VREG_TSC_OFFSET));
 	} else if (msr == IA32_MISC_ENABLE) {
 		/* Fast strings is the one feature here to switch (it changes
-		 * nothing a guest can see); every other bit reads 0 -- no
-		 * thermal control, EIST, MONITOR, CPUID limit or XD disable to
-		 * offer -- and setting one is #GP. */
-		if (value & ~MISC_ENABLE_FAST_STRINGS)
+		 * nothing a guest can see); BTS and PEBS read "unavailable"
+		 * (no PMU is offered) and stay so; every other bit reads 0 --
+		 * no thermal control, EIST, MONITOR, CPUID limit or XD disable
+		 * to offer -- and changing one is #GP. */
+		if ((value & ~(uint64_t)MISC_ENABLE_FAST_STRINGS) != MISC_ENABLE_FIXED)
 			return -1;
 		v->fast_strings_off = !(value & MISC_ENABLE_FAST_STRINGS);
 	} else if (msr != IA32_BIOS_SIGN_ID) {

@@ -20,6 +20,8 @@
 #define IA32_MCG_STATUS           0x17A
 #define IA32_MISC_ENABLE          0x1A0
 #define MISC_ENABLE_FAST_STRINGS  (1u << 0)   /* fast-strings enable (SDM Vol. 4 Table 2-2) */
+#define MISC_ENABLE_BTS_UNAVAIL   (1u << 11)  /* read only: no branch trace store */
+#define MISC_ENABLE_PEBS_UNAVAIL  (1u << 12)  /* read only: no precise event sampling */
 #define IA32_PAT                  0x277
 #define PAT_POWER_ON_DEFAULT 0x0007040600070406ull   /* IA32_PAT at reset (SDM Vol. 3A 13.12.4) */
 #define IA32_MTRR_DEF_TYPE        0x2FF

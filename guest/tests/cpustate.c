@@ -204,8 +204,8 @@ static void check_cache_flushes(void)
 
 /* CPUID offers no performance counters (leaf 0Ah is zero), so RDPMC
  * faults as on a CPU without them; IA32_MTRR_DEF_TYPE's reserved bits and
- * undefined types are #GP (SDM Vol. 3A 12.11.2.1), and so are the
- * IA32_MISC_ENABLE bits Tern does not offer. */
+ * undefined types are #GP (SDM Vol. 3A 12.11.2.1), and so are changes
+ * to the IA32_MISC_ENABLE bits Tern does not offer. */
 static void check_rdpmc_and_mtrr_def_type(void)
 {
 	expect_exception(13, 0);
@@ -224,14 +224,17 @@ static void check_rdpmc_and_mtrr_def_type(void)
 	/* IA32_MISC_ENABLE: fast strings (bit 0) on at reset and switchable;
 	 * the other bits read 0 and setting one (here "limit CPUID maxval",
 	 * bit 22) is #GP. */
-	check(rdmsr(0x1A0) == 1, "IA32_MISC_ENABLE reads fast strings on");
-	wrmsr(0x1A0, 0);
-	check(rdmsr(0x1A0) == 0, "IA32_MISC_ENABLE fast strings off, read back");
+	check(rdmsr(0x1A0) == 0x1801, "IA32_MISC_ENABLE: fast strings on, BTS and PEBS unavailable");
+	wrmsr(0x1A0, 0x1800);
+	check(rdmsr(0x1A0) == 0x1800, "IA32_MISC_ENABLE fast strings off, read back");
 	expect_exception(13, 0);
-	__asm__ volatile(TRAP_INSN("wrmsr") : : "c"(0x1A0), "a"(1u << 22), "d"(0) : "memory");
+	__asm__ volatile(TRAP_INSN("wrmsr") : : "c"(0x1A0), "a"(0x1801u | 1u << 22), "d"(0) : "memory");
 	check(caught_exception() == 13, "IA32_MISC_ENABLE bit 22: #GP");
-	wrmsr(0x1A0, 1);
-	check(rdmsr(0x1A0) == 1, "IA32_MISC_ENABLE fast strings on again");
+	expect_exception(13, 0);
+	__asm__ volatile(TRAP_INSN("wrmsr") : : "c"(0x1A0), "a"(0x0801u), "d"(0) : "memory");
+	check(caught_exception() == 13, "IA32_MISC_ENABLE read-only PEBS bit cleared: #GP");
+	wrmsr(0x1A0, 0x1801);
+	check(rdmsr(0x1A0) == 0x1801, "IA32_MISC_ENABLE fast strings on again");
 }
 
 /* TF set by POPF traps after the next instruction (SDM Vol. 3B 18.3.1.4):
