@@ -47,6 +47,7 @@ TEST_DEPS_gva       := guest/gva.c
 TEST_DEPS_vmxcaps   := vmx/caps_adjust.c
 TEST_DEPS_insn      := virt/insn.c
 TEST_DEPS_tss       := virt/tss.c
+TEST_DEPS_linux     := guest/linux.c guest/layout.c lib/format.c
 TEST_DEPS_console   := lib/console_spec.c
 TEST_DEPS_mtrr      := mm/mtrr.c
 TEST_DEPS_textcon   := lib/textcon.c $(BUILD)/font8x16.c
@@ -63,6 +64,7 @@ TEST_DEPS_acpi_pm   := devices/acpi_pm.c
 TEST_DEPS_uart      := devices/uart16550.c
 TEST_DEPS_focus     := guest/focus.c
 TEST_DEPS_range     :=
+TEST_DEPS_ratio     :=
 TEST_DEPS_firmware  := guest/firmware.c arch/x86/acpi_s5.c
 TESTS   := $(patsubst tests/test_%.c,%,$(wildcard tests/test_*.c))
 TEST_BINS := $(addprefix $(BUILD)/tests/test_,$(TESTS))
@@ -70,7 +72,7 @@ TEST_BINS := $(addprefix $(BUILD)/tests/test_,$(TESTS))
 # Guests: test guests and examples, built as multiboot (v1) ELF32 kernels.
 include guest/tests/guests.mk
 
-.PHONY: all iso run test unit-tests bench deps clean
+.PHONY: all iso run run-linux linux-guest test unit-tests bench bench-linux deps clean
 all: $(BUILD)/tern.elf
 
 $(BUILD)/k/%.o: %.c Makefile
@@ -132,8 +134,25 @@ $(BUILD)/tests/test_%: tests/test_%.c tests/test.h $$(TEST_DEPS_$$*) $(HEADERS)
 
 unit-tests: $(TEST_BINS)
 
-test: deps all unit-tests fuzz-targets $(GUEST_ELFS)
+test: deps all unit-tests fuzz-targets $(GUEST_ELFS) linux-guest
 	scripts/test.sh
+
+# The Linux guest from Debian's packages, never committed (build/linux/:
+# vmlinuz, initrd.gz); LINUX_KERNEL=path/to/bzImage boots your own.
+linux-guest:
+	@scripts/linux-guest.sh
+
+# Debian's kernel with the busybox initramfs, beside nothing else, on
+# $(EMU) (default: see scripts/run.sh); type into its shell, `poweroff -f`
+# ends it.  LINUX_MEM and LINUX_CMDLINE change what it gets.
+LINUX_MEM ?= 256M
+LINUX_CMDLINE ?= console=ttyS0
+run-linux: deps all linux-guest
+	scripts/mkiso.sh $(BUILD)/linux.iso "" \
+		"$(BUILD)/linux/vmlinuz name=linux mem=$(LINUX_MEM) -- $(LINUX_CMDLINE)" \
+		"$(BUILD)/linux/initrd.gz initrd_for=linux"
+	@scripts/run.sh $(BUILD)/linux.iso $(EMU); \
+	echo "run-linux: the machine is off (emulator exit status $$?); the console above says how it went"
 
 # libFuzzer targets (fuzz/): every parser and decoder that takes outside
 # bytes, built from the hypervisor's own sources with clang.  `make fuzz
@@ -147,6 +166,7 @@ FUZZ_DEPS_gva       := guest/gva.c
 FUZZ_DEPS_acpi      := arch/x86/acpi_s5.c
 FUZZ_DEPS_exitdecode := vmx/decode.c svm/decode.c
 FUZZ_DEPS_tss       := virt/tss.c
+FUZZ_DEPS_linux     := guest/linux.c guest/layout.c lib/format.c
 FUZZ_DEPS_devices   := devices/uart16550.c devices/i8259.c devices/i8254.c devices/ioapic.c \
 		       devices/i8042.c devices/rtc.c devices/acpi_pm.c
 FUZZ_NAMES := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
@@ -164,6 +184,10 @@ fuzz: deps fuzz-targets $(GUEST_ELFS)
 
 bench: deps all $(GUEST_ELFS)
 	scripts/bench.sh
+
+# The Linux guest's boot under Tern and on the bare emulated machine.
+bench-linux: deps all
+	scripts/linux-bench.sh
 
 deps:
 	@scripts/deps.sh

@@ -52,6 +52,12 @@ static int parse_word(const struct cmdline_word *w, struct guest_config *cfg, ch
 		cfg->mem = mem;
 		return 0;
 	}
+	if (cmdline_key_is(w, "initrd_for")) {
+		if (!w->value || !valid_name(w->value, w->value_len))
+			return fail(err, size, w, "names the guest, 1-31 letters, digits, '-' or '_'");
+		cmdline_copy_value(w, cfg->initrd_for, sizeof cfg->initrd_for);
+		return 0;
+	}
 	if (cmdline_key_is(w, "on_reset")) {
 		if (w->value && w->value_len == 4 && !strncmp(w->value, "stop", 4))
 			cfg->reboot_on_reset = false;
@@ -61,8 +67,8 @@ static int parse_word(const struct cmdline_word *w, struct guest_config *cfg, ch
 			return fail(err, size, w, "expected on_reset=stop or on_reset=reboot");
 		return 0;
 	}
-	return fail(err, size, w, "unknown option (known: name=, mem=, on_reset=, and -- before the "
-				  "guest's own command line)");
+	return fail(err, size, w, "unknown option (known: name=, mem=, on_reset=, initrd_for=, and -- "
+				  "before the guest's own command line)");
 }
 
 int guest_config_parse(const char *module_cmdline, struct guest_config *cfg, char *err,
@@ -76,6 +82,7 @@ int guest_config_parse(const char *module_cmdline, struct guest_config *cfg, cha
 	cfg->mem = 0;
 	cfg->reboot_on_reset = false;
 	cfg->cmdline = rest ? rest : "";
+	cfg->initrd_for[0] = 0;
 	/* name= first, wherever it stands, so every error names the guest. */
 	cmdline_begin(&it, module_cmdline);
 	while (cmdline_next(&it, &w))
@@ -85,6 +92,12 @@ int guest_config_parse(const char *module_cmdline, struct guest_config *cfg, cha
 	while (cmdline_next(&it, &w))
 		if (parse_word(&w, cfg, err, err_size))
 			return -1;
+	/* An initrd is data for the guest it names: no guest options. */
+	if (cfg->initrd_for[0]) {
+		if (cfg->name[0] || cfg->mem || cfg->reboot_on_reset || rest)
+			return fail(err, err_size, 0, "an initrd_for= module takes no other options");
+		return 0;
+	}
 	if (!cfg->name[0])
 		return fail(err, err_size, 0, "missing name= option");
 	if (!cfg->mem)

@@ -1,5 +1,7 @@
 /* A guest's module command line (DESIGN.md section 3):
  *   [path] name=NAME mem=SIZE [on_reset=stop|reboot] [-- guest command line]
+ * or that of a module which is another guest's initial RAM disk:
+ *   [path] initrd_for=NAME
  * Pure code (tests/test_guestcfg.c). */
 #ifndef TERN_GUEST_CONFIG_H
 #define TERN_GUEST_CONFIG_H
@@ -17,6 +19,7 @@ struct guest_config {
 	uint64_t mem;
 	bool reboot_on_reset;    /* on_reset=reboot (default: stop) */
 	const char *cmdline;     /* after "--", or "" */
+	char initrd_for[GUEST_NAME_MAX];   /* initrd_for=: this module is no guest */
 };
 
 /* Returns 0, or -1 with a one-line reason in err.  cfg->name is set

@@ -12,6 +12,7 @@
 #include "core/log.h"
 #include "core/options.h"
 #include "guest/check.h"
+#include "guest/config.h"
 #include "guest/console_in.h"
 #include "guest/intr.h"
 #include "guest/vm.h"
@@ -255,6 +256,14 @@ static void idle(void)
 	}
 }
 
+bool guests_others_running(const struct vm *vm)
+{
+	for (unsigned j = 0; j < vm_count; j++)
+		if (&vms[j] != vm && vms[j].state == VM_RUNNABLE && !vms[j].vcpu.halted)
+			return true;
+	return false;
+}
+
 static bool name_taken(const struct vm *vm)
 {
 	for (unsigned j = 0; j < vm_count; j++)
@@ -263,11 +272,65 @@ static bool name_taken(const struct vm *vm)
 	return false;
 }
 
+/* Modules that are another guest's initial RAM disk (initrd_for=NAME,
+ * DESIGN.md section 3), found before any guest is created so that the
+ * order of the modules does not matter. */
+struct initrd_module {
+	unsigned module;
+	char for_name[GUEST_NAME_MAX];
+	struct image_initrd rd;
+	bool taken;
+};
+static struct initrd_module initrds[MB2_MAX_MODULES];
+static unsigned initrd_count;
+
+static bool is_initrd(const struct mb2_module *m, unsigned i)
+{
+	struct guest_config cfg;
+	char err[8];
+
+	if (guest_config_parse(m->cmdline, &cfg, err, sizeof err) || !cfg.initrd_for[0])
+		return false;
+	struct initrd_module *r = &initrds[initrd_count++];
+	*r = (struct initrd_module){ .module = i, .rd = { phys_to_virt(m->start), m->end - m->start } };
+	memcpy(r->for_name, cfg.initrd_for, sizeof r->for_name);
+	return true;
+}
+
+/* The initrd for the guest a module's options name (data NULL: none). */
+static struct image_initrd initrd_of(const char *module_cmdline)
+{
+	struct guest_config cfg;
+	char err[8];
+
+	if (guest_config_parse(module_cmdline, &cfg, err, sizeof err))
+		return (struct image_initrd){ NULL, 0 };
+	for (unsigned j = 0; j < initrd_count; j++)
+		if (!initrds[j].taken && !strcmp(initrds[j].for_name, cfg.name)) {
+			initrds[j].taken = true;
+			return initrds[j].rd;
+		}
+	return (struct image_initrd){ NULL, 0 };
+}
+
+/* An initrd no guest took is an error in the boot entry: said, counted
+ * as a guest that did not run. */
+static void report_unused_initrds(unsigned *stopped)
+{
+	for (unsigned j = 0; j < initrd_count; j++)
+		if (!initrds[j].taken) {
+			pr_always("initrd module%u stopped: initrd_for=%s names no guest (or one that "
+				  "already has an initrd)", initrds[j].module, initrds[j].for_name);
+			(*stopped)++;
+		}
+}
+
 /* Guest number vm_count from boot module i, or a "stopped" line saying
  * why not. */
 static void create_guest(const struct mb2_module *m, unsigned i, unsigned *stopped)
 {
 	struct vm *vm = &vms[vm_count];
+	struct image_initrd initrd = initrd_of(m->cmdline);
 	char err[160] = "";
 
 	if (vm_count == VM_MAX) {
@@ -275,8 +338,8 @@ static void create_guest(const struct mb2_module *m, unsigned i, unsigned *stopp
 		(*stopped)++;
 		return;
 	}
-	if (vm_create(vm, vm_count, i, phys_to_virt(m->start), m->end - m->start, m->cmdline, err,
-		      sizeof err))
+	if (vm_create(vm, vm_count, i, phys_to_virt(m->start), m->end - m->start, m->cmdline, &initrd,
+		      err, sizeof err))
 		vm_stop(vm, "%s", err);
 	else if (name_taken(vm))
 		vm_stop(vm, "name '%s' is already used by another guest", vm->name);
@@ -322,8 +385,14 @@ _Noreturn void guests_run(const struct mb2_info *info)
 		power_off(EXIT_NO_VMX);
 	uint64_t free_before = frames.free_frames;
 
+	bool initrd[MB2_MAX_MODULES] = { false };
+
 	for (unsigned i = 0; i < info->module_count; i++)
-		create_guest(&info->modules[i], i, &stopped);
+		initrd[i] = is_initrd(&info->modules[i], i);
+	for (unsigned i = 0; i < info->module_count; i++)
+		if (!initrd[i])
+			create_guest(&info->modules[i], i, &stopped);
+	report_unused_initrds(&stopped);
 	if (vm_count)
 		backend->sabotage(&vms[0].vcpu, options.crashtest);
 	if (!strcmp(options.crashtest, "doublemap"))

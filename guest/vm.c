@@ -9,6 +9,8 @@
 #include "guest/devices.h"
 #include "guest/image.h"
 #include "guest/intr.h"
+#include "guest/linux.h"
+#include "guest/run.h"
 #include "lib/format.h"
 #include "lib/string.h"
 #include "mm/paging.h"
@@ -54,7 +56,10 @@ void vm_exit(struct vm *vm, uint64_t status)
  * at CONSOLE_RATE since the last look.  A flooding guest loses lines,
  * not the others their share of the console and of the CPU: a byte to
  * a UART at 115200 baud costs 87 us of host time, so the console carries
- * about 11 KiB/s in all, and a 1 KiB REP OUTSB holds the CPU for 89 ms. */
+ * about 11 KiB/s in all, and a 1 KiB REP OUTSB holds the CPU for 89 ms.
+ * While no other guest wants the CPU, that time is nobody else's: the
+ * line goes out (a kernel's boot log, a long listing), at the UART's
+ * pace. */
 static bool console_budget(struct vm *vm, unsigned bytes)
 {
 	struct guest_console *c = &vm->console;
@@ -72,6 +77,8 @@ static bool console_budget(struct vm *vm, unsigned bytes)
 		c->budget -= bytes;
 		return true;
 	}
+	if (!guests_others_running(vm))
+		return true;
 	/* Said once; the guest's end line counts what was dropped. */
 	if (!c->dropped_lines)
 		pr_warn("guest %s floods its console (over %u KiB/s): dropping lines beyond that",
@@ -114,12 +121,26 @@ void guest_console_putc(struct vm *vm, char c)
 		guest_console_flush(vm);
 }
 
-static int load_guest(struct vm *vm, const uint8_t *image, size_t size, const char *cmdline,
-		      char *err, size_t err_size)
+/* A boot protocol that names its segments (Linux's __BOOT_CS and
+ * __BOOT_DS): GDTR on its GDT, the flat segments' selectors to match. */
+static void load_boot_gdt(struct vcpu *v, uint32_t gdt)
+{
+	struct vseg s = { .base = gdt, .limit = 4 * 8 - 1 };
+
+	vcpu_set_seg(v, SEG_GDTR, &s);
+	for (unsigned r = SEG_ES; r <= SEG_GS; r++) {
+		vcpu_get_seg(v, (enum vseg_reg)r, &s);
+		s.sel = r == SEG_CS ? LINUX_BOOT_CS : LINUX_BOOT_DS;
+		vcpu_set_seg(v, (enum vseg_reg)r, &s);
+	}
+}
+
+static int load_guest(struct vm *vm, char *err, size_t err_size)
 {
 	struct image_entry entry;
 
-	if (image_load(&vm->mem, image, size, cmdline, &entry, err, err_size))
+	if (image_load(&vm->mem, vm->image, vm->image_size, vm->initrd.data ? &vm->initrd : NULL,
+		       vm->cmdline, &entry, err, err_size))
 		return -1;
 	if (backend->vcpu_create(&vm->vcpu, entry.rip)) {
 		ksnprintf(err, err_size, "could not set up its %s", backend->control_block);
@@ -127,11 +148,14 @@ static int load_guest(struct vm *vm, const uint8_t *image, size_t size, const ch
 	}
 	vm->vcpu.gpr[GPR_RAX] = entry.rax;
 	vm->vcpu.gpr[GPR_RBX] = entry.rbx;
+	vm->vcpu.gpr[GPR_RSI] = entry.rsi;
+	if (entry.boot_gdt)
+		load_boot_gdt(&vm->vcpu, entry.boot_gdt);
 	return 0;
 }
 
 int vm_create(struct vm *vm, unsigned index, unsigned module, const uint8_t *image, size_t size,
-	      const char *module_cmdline, char *err, size_t err_size)
+	      const char *module_cmdline, const struct image_initrd *initrd, char *err, size_t err_size)
 {
 	struct guest_config cfg;
 	int rc;
@@ -157,6 +181,7 @@ int vm_create(struct vm *vm, unsigned index, unsigned module, const uint8_t *ima
 	vm->image = image;
 	vm->image_size = size;
 	vm->module_cmdline = module_cmdline;
+	vm->initrd = *initrd;
 	if (gmem_init(&vm->mem, backend->stage2, cfg.mem)) {
 		ksnprintf(err, err_size, "not enough host memory for mem=%lluM (%llu MiB free and not "
 			  "promised to other guests)", (unsigned long long)(cfg.mem >> 20),
@@ -169,7 +194,7 @@ int vm_create(struct vm *vm, unsigned index, unsigned module, const uint8_t *ima
 		ksnprintf(err, err_size, "could not attach its devices");
 		return -1;
 	}
-	return load_guest(vm, image, size, vm->cmdline, err, err_size);
+	return load_guest(vm, err, err_size);
 }
 
 int vm_reboot(struct vm *vm, char *err, size_t err_size)
@@ -181,11 +206,12 @@ int vm_reboot(struct vm *vm, char *err, size_t err_size)
 	const uint8_t *image = vm->image;
 	size_t size = vm->image_size;
 	const char *cmdline = vm->module_cmdline;
+	struct image_initrd initrd = vm->initrd;
 	uint8_t cmos[sizeof vm->rtc.cmos];
 
 	memcpy(cmos, vm->rtc.cmos, sizeof cmos);
 	vm_destroy(vm);
-	if (vm_create(vm, index, module, image, size, cmdline, err, err_size)) {
+	if (vm_create(vm, index, module, image, size, cmdline, &initrd, err, err_size)) {
 		vm_destroy(vm);
 		return -1;
 	}

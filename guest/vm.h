@@ -19,6 +19,7 @@
 #include "devices/rtc.h"
 #include "devices/uart16550.h"
 #include "guest/config.h"
+#include "guest/image.h"
 #include "guest/memory.h"
 #include "guest/portbus.h"
 #include "virt/vcpu.h"
@@ -74,6 +75,7 @@ struct vm {
 	const uint8_t *image;
 	size_t image_size;
 	const char *module_cmdline;
+	struct image_initrd initrd;    /* the module named initrd_for= it, or none */
 
 	struct guest_memory mem;
 	struct port_bus ports;
@@ -110,11 +112,12 @@ struct vm {
 };
 
 /* Create guest number `index` from boot module number `module`: parse
- * its options, set up memory, devices and the vCPU, load the image.  0,
+ * its options, set up memory, devices and the vCPU, load the image (and
+ * the initrd a module gave it: data NULL for none).  0,
  * or -1 with a one-line reason in err (vm->name is the name= given, or
  * "moduleN"). */
 int vm_create(struct vm *vm, unsigned index, unsigned module, const uint8_t *image, size_t size,
-	      const char *module_cmdline, char *err, size_t err_size);
+	      const char *module_cmdline, const struct image_initrd *initrd, char *err, size_t err_size);
 /* Flush its console, return every frame it used. */
 void vm_destroy(struct vm *vm);
 

@@ -206,9 +206,13 @@ static void svm_set_seg(struct vcpu *v, enum vseg_reg s, const struct vseg *in)
 {
 	struct vmcb_seg *seg = vmcb_seg_of(v, s);
 
-	seg->selector = in->sel;
 	seg->base = in->base;
 	seg->limit = in->limit;
+	if (s == SEG_GDTR || s == SEG_IDTR) {
+		dirty(v, VMCB_CLEAN_DT);
+		return;
+	}
+	seg->selector = in->sel;
 	seg->attrib = (in->ar & (1u << 16)) ? 0 : vmx_ar_to_svm_attrib(in->ar);
 	if (s == SEG_SS)
 		vmcb_of(v)->save.cpl = (uint8_t)((in->ar >> 5) & 3);

@@ -315,3 +315,19 @@ TEST(config_on_reset)
 	/* After -- it is the guest's. */
 	CHECK(parse("name=a mem=16M -- on_reset=reboot", &cfg) == 0 && !cfg.reboot_on_reset);
 }
+
+/* initrd_for=NAME: the module is that guest's initrd, not a guest; it
+ * takes no guest options. */
+TEST(config_initrd_for)
+{
+	struct guest_config cfg;
+
+	CHECK(parse("/guests/initrd.gz initrd_for=linux", &cfg) == 0);
+	CHECK(strcmp(cfg.initrd_for, "linux") == 0 && !cfg.name[0] && !cfg.mem);
+	CHECK(parse("name=hello mem=16M", &cfg) == 0 && !cfg.initrd_for[0]);
+	CHECK(parse("initrd_for=linux name=x", &cfg) == -1 && one_line_naming("no other options"));
+	CHECK(parse("initrd_for=linux mem=16M", &cfg) == -1 && one_line_naming("no other options"));
+	CHECK(parse("initrd_for=linux -- quiet", &cfg) == -1 && one_line_naming("no other options"));
+	CHECK(parse("initrd_for=bad/name", &cfg) == -1 && one_line_naming("initrd_for"));
+	CHECK(parse("initrd_for=", &cfg) == -1 && one_line_naming("initrd_for"));
+}

@@ -92,8 +92,9 @@ struct backend {
 	uint64_t (*get)(struct vcpu *v, enum vreg r);
 	void (*set)(struct vcpu *v, enum vreg r, uint64_t value);
 	void (*get_seg)(struct vcpu *v, enum vseg_reg s, struct vseg *out);
-	/* Load ES..TR (not GDTR/IDTR) as a descriptor load would; loading
-	 * SS sets the CPL to its DPL (emulated task switches). */
+	/* Load a segment register as a descriptor load would (loading SS
+	 * sets the CPL to its DPL: emulated task switches), or GDTR/IDTR's
+	 * base and limit (a boot protocol's initial state). */
 	void (*set_seg)(struct vcpu *v, enum vseg_reg s, const struct vseg *in);
 	/* Commit checked control-register state (and PDPTEs where VMX
 	 * needs them). */

@@ -180,6 +180,11 @@ static void vmx_get_seg(struct vcpu *v, enum vseg_reg s, struct vseg *out)
 static void vmx_set_seg(struct vcpu *v, enum vseg_reg s, const struct vseg *in)
 {
 	(void)v;
+	if (s == SEG_GDTR || s == SEG_IDTR) {
+		vmwrite(GUEST_GDTR_BASE + 2 * (s - SEG_GDTR), in->base);
+		vmwrite(GUEST_GDTR_LIMIT + 2 * (s - SEG_GDTR), in->limit);
+		return;
+	}
 	vmwrite(GUEST_ES_SELECTOR + 2 * s, in->sel);
 	vmwrite(GUEST_ES_BASE + 2 * s, in->base);
 	vmwrite(GUEST_ES_LIMIT + 2 * s, in->limit);
