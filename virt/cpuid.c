@@ -81,17 +81,19 @@ static struct cpuid_regs hypervisor_leaf(uint32_t leaf)
  * timer's 1 GHz input, which Linux takes for its timer period, and the
  * TSC/crystal ratio is the nearest fraction with terms below 4295,
  * which Linux multiplies by the crystal's kHz in 32 bits. */
-static void leaf_tsc(uint32_t leaf, struct cpuid_regs *r)
-{
-	uint32_t num, den;
+static struct cpuid_regs tsc_leaf[2];   /* 15h, 16h */
+static bool tsc_leaves_known, tsc_leaves_host;
 
-	if (leaf == 0x15) {
-		ratio_approx(tsc_khz(), LAPIC_BUS_KHZ, 4294, &num, &den);
-		*r = (struct cpuid_regs){ den, num, LAPIC_BUS_KHZ * 1000u, 0 };
-	} else {
-		uint32_t mhz = (uint32_t)(tsc_khz() / 1000);
-		*r = (struct cpuid_regs){ mhz, mhz, LAPIC_BUS_KHZ / 1000, 0 };
-	}
+/* Computed once, out of line: the CPUID exit's hot path only loads them. */
+static __attribute__((noinline)) void prepare_tsc_leaves(void)
+{
+	uint32_t num, den, mhz = (uint32_t)(tsc_khz() / 1000);
+
+	ratio_approx(tsc_khz(), LAPIC_BUS_KHZ, 4294, &num, &den);
+	tsc_leaf[0] = (struct cpuid_regs){ den, num, LAPIC_BUS_KHZ * 1000u, 0 };
+	tsc_leaf[1] = (struct cpuid_regs){ mhz, mhz, LAPIC_BUS_KHZ / 1000, 0 };
+	tsc_leaves_host = cpuid(0, 0).eax >= 0x16;   /* the host has them (Intel) */
+	tsc_leaves_known = true;
 }
 
 /* Leaf 7.0 (SDM Vol. 2A Table 3-8): AVX-class and protection-key
@@ -155,6 +157,8 @@ static void extended_leaf(uint32_t leaf, struct cpuid_regs *r)
 {
 	switch (leaf) {
 	case 0x8000000A:  /* SVM features: the guest has no SVM */
+	case 0x8000001F:  /* SME/SEV: no encrypted memory (a guest that saw
+			   * SEV would read its MSR, which it does not have) */
 		*r = (struct cpuid_regs){ 0, 0, 0, 0 };
 		break;
 	case 0x80000001:
@@ -194,8 +198,10 @@ static struct cpuid_regs guest_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub
 		break;
 	case 0x15:
 	case 0x16:
-		if (cpuid(0, 0).eax >= leaf)   /* where the host has them (Intel) */
-			leaf_tsc(leaf, &r);
+		if (!tsc_leaves_known)
+			prepare_tsc_leaves();
+		if (tsc_leaves_host)
+			r = tsc_leaf[leaf - 0x15];
 		break;
 	case 5:    /* MONITOR/MWAIT */
 	case 6:    /* thermal and power management */

@@ -2,6 +2,7 @@
  * them); the guest may use the set below, and anything else raises
  * #GP(0) as an MSR the CPU does not implement would (DESIGN.md 4). */
 #include "arch/x86/cpu.h"
+#include "arch/x86/cpuid.h"
 #include "arch/x86/msr.h"
 #include "guest/dev_lapic.h"
 #include "guest/vm.h"
@@ -60,6 +61,8 @@ static int read_msr(struct vcpu *v, uint32_t msr, uint64_t *value)
 		*value = MISC_ENABLE_FIXED | (v->fast_strings_off ? 0 : MISC_ENABLE_FAST_STRINGS);
 	else if (msr == IA32_MTRR_DEF_TYPE)
 		*value = v->mtrr_def_type;
+	else if (msr == MSR_AMD64_NB_CFG && cpuid_vendor_amd())
+		*value = v->nb_cfg;
 	else if (msr == IA32_MTRRCAP || msr == IA32_BIOS_SIGN_ID || msr == IA32_MCG_CAP ||
 		 msr == IA32_MCG_STATUS)
 		*value = 0;   /* no MTRRs, no microcode revision, no machine-check banks */
@@ -155,6 +158,12 @@ static int write_msr(struct vcpu *v, uint32_t msr, uint64_t value)
 		if ((value & ~(uint64_t)MISC_ENABLE_FAST_STRINGS) != MISC_ENABLE_FIXED)
 			return -1;
 		v->fast_strings_off = !(value & MISC_ENABLE_FAST_STRINGS);
+	} else if (msr == MSR_AMD64_NB_CFG && cpuid_vendor_amd()) {
+		/* Linux sets CF8h's extended-configuration bit on AMD (with
+		 * no PCI here it changes nothing); the rest reads 0 and stays. */
+		if (value & ~NB_CFG_CF8_EXT_CFG)
+			return -1;
+		v->nb_cfg = value;
 	} else if (msr != IA32_BIOS_SIGN_ID) {
 		return -1;
 	}

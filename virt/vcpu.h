@@ -48,6 +48,7 @@ struct vcpu {
 	uint64_t xcr0;            /* live on the CPU while the vCPU runs */
 	uint64_t mtrr_def_type;   /* IA32_MTRR_DEF_TYPE as the guest wrote it */
 	bool fast_strings_off;    /* IA32_MISC_ENABLE bit 0 clear (set at reset) */
+	uint64_t nb_cfg;          /* MSR_AMD64_NB_CFG as written (AMD) */
 	uint64_t exits[VEXIT_KINDS];   /* per decoded exit kind */
 	uint8_t fpu[512] __attribute__((aligned(16)));  /* FXSAVE image */
 };

@@ -18,6 +18,12 @@ static inline struct cpuid_regs cpuid(uint32_t leaf, uint32_t subleaf)
 	return r;
 }
 
+/* The vendor string of leaf 0 says "AuthenticAMD" (EBX = "Auth"). */
+static inline int cpuid_vendor_amd(void)
+{
+	return cpuid(0, 0).ebx == 0x68747541u;
+}
+
 /* Under a hypervisor (CPUID.1:ECX[31]), its leaf 40000000H: the highest
  * hypervisor leaf in EAX, the vendor signature in EBX, ECX, EDX. */
 static inline int cpuid_hypervisor(struct cpuid_regs *leaf)

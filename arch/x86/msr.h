@@ -55,6 +55,10 @@
 #define IA32_GS_BASE              0xC0000101
 #define IA32_KERNEL_GS_BASE       0xC0000102
 #define IA32_TSC_AUX              0xC0000103
+/* AMD's northbridge configuration (BKDG for family 10h, MSRC001_001F):
+ * bit 46 lets CF8h reach extended PCI configuration space. */
+#define MSR_AMD64_NB_CFG          0xC001001F
+#define NB_CFG_CF8_EXT_CFG        (1ull << 46)
 
 /* IA32_FEATURE_CONTROL bits (SDM Vol. 3C 24.7 "Enabling and Entering VMX Operation"). */
 #define FEATURE_CONTROL_LOCKED           (1u << 0)

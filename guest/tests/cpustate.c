@@ -235,6 +235,20 @@ static void check_rdpmc_and_mtrr_def_type(void)
 	check(caught_exception() == 13, "IA32_MISC_ENABLE read-only PEBS bit cleared: #GP");
 	wrmsr(0x1A0, 0x1801);
 	check(rdmsr(0x1A0) == 0x1801, "IA32_MISC_ENABLE fast strings on again");
+	/* AMD's NB_CFG: bit 46 (CF8h extended configuration) writable, the
+	 * rest #GP; on Intel the MSR does not exist. */
+	if (cpu_is_amd) {
+		check(rdmsr(0xC001001F) == 0, "NB_CFG reads 0");
+		wrmsr(0xC001001F, 1ull << 46);
+		check(rdmsr(0xC001001F) == 1ull << 46, "NB_CFG bit 46 written and read back");
+		expect_exception(13, 0);
+		__asm__ volatile(TRAP_INSN("wrmsr") : : "c"(0xC001001F), "a"(1), "d"(0) : "memory");
+		check(caught_exception() == 13, "NB_CFG bit 0: #GP");
+	} else {
+		expect_exception(13, 0);
+		__asm__ volatile(TRAP_INSN("rdmsr") : : "c"(0xC001001F) : "eax", "edx", "memory");
+		check(caught_exception() == 13, "NB_CFG on Intel: #GP");
+	}
 }
 
 /* TF set by POPF traps after the next instruction (SDM Vol. 3B 18.3.1.4):
