@@ -21,7 +21,9 @@ fetch() {
 	(cd $out/debs && rm -f ./*.deb && apt-get download "$image" busybox-static >/dev/null 2>&1)
 }
 if [ -z "${LINUX_KERNEL:-}" ] || [ ! -s $out/root/bin/busybox ]; then
-	fetch || { apt-get update -qq >/dev/null && fetch; } || {
+	update=(apt-get update -qq)
+	[ "$(id -u)" = 0 ] || update=(sudo "${update[@]}")
+	fetch || { "${update[@]}" >/dev/null && fetch; } || {
 		echo "linux-guest: could not download linux-image-amd64 and busybox-static" >&2; exit 1; }
 	for d in $out/debs/*.deb; do dpkg-deb -x "$d" $out/root; done
 fi
@@ -31,4 +33,4 @@ else
 	cp "$(ls $out/root/boot/vmlinuz-* | head -1)" $out/vmlinuz
 fi
 python3 scripts/initramfs.py $out/root/bin/busybox $out/initrd.gz
-echo "linux-guest: $(file -b $out/vmlinuz | cut -d, -f2 | sed 's/^ *//'), initrd $(stat -c %s $out/initrd.gz) bytes"
+echo "linux-guest: kernel $(stat -c %s $out/vmlinuz) bytes, initrd $(stat -c %s $out/initrd.gz) bytes in $out"
