@@ -87,7 +87,7 @@ static bool tsc_leaves_known, tsc_leaves_host;
 /* Computed once, out of line: the CPUID exit's hot path only loads them. */
 static __attribute__((noinline)) void prepare_tsc_leaves(void)
 {
-	uint32_t num, den, mhz = (uint32_t)(tsc_khz() / 1000);
+	uint32_t num, den, mhz = (uint32_t)((tsc_khz() + 500) / 1000);   /* rounded */
 
 	ratio_approx(tsc_khz(), LAPIC_BUS_KHZ, 4294, &num, &den);
 	tsc_leaf[0] = (struct cpuid_regs){ den, num, LAPIC_BUS_KHZ * 1000u, 0 };
