@@ -143,15 +143,16 @@ linux-guest:
 	@scripts/linux-guest.sh
 
 # Debian's kernel with the busybox initramfs, beside nothing else, on
-# $(EMU) (default: see scripts/run.sh); type into its shell, `poweroff -f`
-# ends it.  LINUX_MEM and LINUX_CMDLINE change what it gets.
-LINUX_MEM ?= 256M
+# $(EMU) (default: see scripts/run.sh) with 512M of machine RAM (MEM=);
+# type into its shell, `poweroff -f` ends it.  LINUX_MEM and
+# LINUX_CMDLINE change what the guest gets.
+LINUX_MEM ?= 128M
 LINUX_CMDLINE ?= console=ttyS0
 run-linux: deps all linux-guest
 	scripts/mkiso.sh $(BUILD)/linux.iso "" \
 		"$(BUILD)/linux/vmlinuz name=linux mem=$(LINUX_MEM) -- $(LINUX_CMDLINE)" \
 		"$(BUILD)/linux/initrd.gz initrd_for=linux"
-	@scripts/run.sh $(BUILD)/linux.iso $(EMU); \
+	@MEM=$${MEM:-512M} scripts/run.sh $(BUILD)/linux.iso $(EMU); \
 	echo "run-linux: the machine is off (emulator exit status $$?); the console above says how it went"
 
 # libFuzzer targets (fuzz/): every parser and decoder that takes outside
