@@ -2,6 +2,7 @@
 #include "guest/layout.h"
 #include "devices/ioapic.h"
 #include "devices/lapic.h"
+#include "lib/le.h"
 
 unsigned guest_layout(uint64_t ram_size, struct guest_region *out)
 {
@@ -17,21 +18,15 @@ unsigned guest_layout(uint64_t ram_size, struct guest_region *out)
 	return n;
 }
 
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
 int guest_write_bda(const struct guest_writer *w)
 {
 	uint8_t bda[0x20] = { 0 }, ebda_size[2];
 
-	put16(bda + 0x00, 0x3F8);                    /* COM1..COM4 I/O bases */
-	put16(bda + 0x0E, GUEST_EBDA_BASE >> 4);     /* EBDA segment */
-	put16(bda + 0x10, 1u << 9);                  /* equipment: one serial port */
-	put16(bda + 0x13, (uint16_t)guest_base_memory_kib());
-	put16(ebda_size, GUEST_EBDA_KIB);            /* the EBDA's first word: its size */
+	le_put(bda + 0x00, 2, 0x3F8);                    /* COM1..COM4 I/O bases */
+	le_put(bda + 0x0E, 2, GUEST_EBDA_BASE >> 4);     /* EBDA segment */
+	le_put(bda + 0x10, 2, 1u << 9);                  /* equipment: one serial port */
+	le_put(bda + 0x13, 2, (uint16_t)guest_base_memory_kib());
+	le_put(ebda_size, 2, GUEST_EBDA_KIB);            /* the EBDA's first word: its size */
 	if (w->write(w->ctx, GUEST_BDA_BASE, bda, sizeof bda) ||
 	    w->write(w->ctx, GUEST_EBDA_BASE, ebda_size, sizeof ebda_size))
 		return -1;

@@ -10,6 +10,7 @@
 #include "guest/linux.h"
 #include "guest/layout.h"
 #include "lib/format.h"
+#include "lib/le.h"
 #include "lib/range.h"
 #include "lib/string.h"
 
@@ -49,24 +50,9 @@
 
 #define MIB                 0x100000ull
 
-static uint32_t get(const uint8_t *p, unsigned off, unsigned width)
-{
-	uint32_t v = 0;
-
-	for (unsigned i = 0; i < width; i++)
-		v |= (uint32_t)p[off + i] << (8 * i);
-	return v;
-}
-
-static void put(uint8_t *p, unsigned off, unsigned width, uint64_t v)
-{
-	for (unsigned i = 0; i < width; i++)
-		p[off + i] = (uint8_t)(v >> (8 * i));
-}
-
 bool linux_is_bzimage(const uint8_t *image, size_t size)
 {
-	return size >= 0x264 && get(image, HDR_BOOT_FLAG, 2) == 0xAA55 &&
+	return size >= 0x264 && le_get(image + HDR_BOOT_FLAG, 2) == 0xAA55 &&
 	       !memcmp(image + HDR_MAGIC, "HdrS", 4);
 }
 
@@ -76,7 +62,7 @@ static int header(const uint8_t *image, size_t size, unsigned *hdr_end, size_t *
 		  char *err, size_t err_size)
 {
 	unsigned sects = image[HDR_SETUP_SECTS] ? image[HDR_SETUP_SECTS] : 4;   /* 0 means 4 */
-	uint16_t version = (uint16_t)get(image, HDR_VERSION, 2);
+	uint16_t version = (uint16_t)le_get(image + HDR_VERSION, 2);
 
 	if (version < LINUX_MIN_VERSION)
 		return ERR("Linux boot protocol %u.%02u is older than 2.06", version >> 8, version & 0xFF);
@@ -96,10 +82,9 @@ static int header(const uint8_t *image, size_t size, unsigned *hdr_end, size_t *
 static int place_kernel(const uint8_t *image, size_t pm_size, uint64_t ram_size, struct linux_image *li,
 			char *err, size_t err_size)
 {
-	uint64_t pref = li->version >= 0x020A ? get(image, HDR_PREF_ADDRESS, 4) |
-						(uint64_t)get(image, HDR_PREF_ADDRESS + 4, 4) << 32 : MIB;
-	uint64_t need = li->version >= 0x020A ? get(image, HDR_INIT_SIZE, 4) : 0;
-	uint64_t align = get(image, HDR_KERNEL_ALIGN, 4);
+	uint64_t pref = li->version >= 0x020A ? le_get(image + HDR_PREF_ADDRESS, 8) : MIB;
+	uint64_t need = li->version >= 0x020A ? le_get(image + HDR_INIT_SIZE, 4) : 0;
+	uint64_t align = le_get(image + HDR_KERNEL_ALIGN, 4);
 	bool relocatable = li->version >= 0x0205 && image[HDR_RELOCATABLE];
 
 	if (need < pm_size)
@@ -127,7 +112,7 @@ static int place_kernel(const uint8_t *image, size_t pm_size, uint64_t ram_size,
 static int place_initrd(const uint8_t *image, size_t initrd_size, uint64_t ram_size, struct linux_image *li,
 			char *err, size_t err_size)
 {
-	uint64_t max = get(image, HDR_INITRD_ADDR_MAX, 4);   /* the highest byte it may use */
+	uint64_t max = le_get(image + HDR_INITRD_ADDR_MAX, 4);   /* the highest byte it may use */
 	uint64_t top;
 
 	if (!max)
@@ -152,9 +137,9 @@ static void write_e820(uint8_t *zp, uint64_t ram_size)
 
 	for (unsigned i = 0; i < n; i++) {
 		uint8_t *e = zp + ZP_E820_TABLE + i * E820_ENTRY_SIZE;
-		put(e, 0, 8, r[i].base);
-		put(e, 8, 8, r[i].len);
-		put(e, 16, 4, r[i].type);
+		le_put(e, 8, r[i].base);
+		le_put(e + 8, 8, r[i].len);
+		le_put(e + 16, 4, r[i].type);
 	}
 	zp[ZP_E820_ENTRIES] = (uint8_t)n;
 }
@@ -179,12 +164,12 @@ int linux_load(const uint8_t *image, size_t size, const uint8_t *initrd, size_t 
 		return ERR("not a Linux bzImage");
 	if (header(image, size, &hdr_end, &pm_offset, err, err_size))
 		return -1;
-	out->version = (uint16_t)get(image, HDR_VERSION, 2);
+	out->version = (uint16_t)le_get(image + HDR_VERSION, 2);
 	if (place_kernel(image, size - pm_offset, ram_size, out, err, err_size))
 		return -1;
 	if (initrd && place_initrd(image, initrd_size, ram_size, out, err, err_size))
 		return -1;
-	cmdline_max = get(image, HDR_CMDLINE_SIZE, 4);
+	cmdline_max = le_get(image + HDR_CMDLINE_SIZE, 4);
 	if (cmdline_max > LINUX_CMDLINE_MAX - 1 || !cmdline_max)
 		cmdline_max = LINUX_CMDLINE_MAX - 1;
 	if (cmdline_len > cmdline_max)
@@ -196,12 +181,12 @@ int linux_load(const uint8_t *image, size_t size, const uint8_t *initrd, size_t 
 	memcpy(zp + HDR_SETUP_SECTS, image + HDR_SETUP_SECTS, hdr_end - HDR_SETUP_SECTS);
 	zp[HDR_TYPE_OF_LOADER] = LOADER_UNDEFINED;
 	zp[HDR_LOADFLAGS] &= (uint8_t)~(QUIET_FLAG | KEEP_SEGMENTS);
-	put(zp, HDR_CODE32_START, 4, out->entry);
-	put(zp, HDR_CMD_LINE_PTR, 4, LINUX_CMDLINE);
-	put(zp, HDR_RAMDISK_IMAGE, 4, out->initrd_addr);
-	put(zp, HDR_RAMDISK_SIZE, 4, out->initrd_size);
+	le_put(zp + HDR_CODE32_START, 4, out->entry);
+	le_put(zp + HDR_CMD_LINE_PTR, 4, LINUX_CMDLINE);
+	le_put(zp + HDR_RAMDISK_IMAGE, 4, out->initrd_addr);
+	le_put(zp + HDR_RAMDISK_SIZE, 4, out->initrd_size);
 	if (out->version >= 0x020E)
-		put(zp, ZP_ACPI_RSDP, 8, rsdp);
+		le_put(zp + ZP_ACPI_RSDP, 8, rsdp);
 	write_e820(zp, ram_size);
 
 	if (w->write(w->ctx, out->load_addr, image + pm_offset, size - pm_offset) ||

@@ -1,6 +1,7 @@
 #include "guest/multiboot.h"
 #include "guest/layout.h"
 #include "lib/format.h"
+#include "lib/le.h"
 #include "lib/range.h"
 
 #include <stdbool.h>
@@ -17,30 +18,15 @@
 
 #define ERR(...) (ksnprintf(err, err_size, __VA_ARGS__), -1)
 
-static uint32_t rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint16_t rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-	return rd32(p) | (uint64_t)rd32(p + 4) << 32;
-}
-
 long multiboot_find_header(const uint8_t *image, size_t size)
 {
 	size_t limit = size < MULTIBOOT_SEARCH ? size : MULTIBOOT_SEARCH;
 
 	/* 32-bit aligned, magic + flags + checksum summing to zero (3.1.2). */
 	for (size_t off = 0; off + 12 <= limit; off += 4) {
-		uint32_t magic = rd32(image + off);
+		uint32_t magic = le32(image + off);
 		if (magic == MULTIBOOT_HEADER_MAGIC &&
-		    (uint32_t)(magic + rd32(image + off + 4) + rd32(image + off + 8)) == 0)
+		    (uint32_t)(magic + le32(image + off + 4) + le32(image + off + 8)) == 0)
 			return (long)off;
 	}
 	return -1;
@@ -63,8 +49,8 @@ static int load_aout(const uint8_t *image, size_t size, uint64_t ram_size,
 
 	if (out->header_offset + 32 > size)
 		return ERR("multiboot header truncated (address fields missing)");
-	uint32_t header_addr = rd32(h + 12), load_addr = rd32(h + 16);
-	uint32_t load_end = rd32(h + 20), bss_end = rd32(h + 24);
+	uint32_t header_addr = le32(h + 12), load_addr = le32(h + 16);
+	uint32_t load_end = le32(h + 20), bss_end = le32(h + 24);
 	if (load_addr > header_addr || header_addr - load_addr > out->header_offset)
 		return ERR("multiboot header: load_addr 0x%x is inconsistent with header_addr 0x%x",
 			   load_addr, header_addr);
@@ -86,7 +72,7 @@ static int load_aout(const uint8_t *image, size_t size, uint64_t ram_size,
 			   (unsigned long long)end);
 	if (w->write(w->ctx, load_addr, image + file_start, len))
 		return ERR("out of host memory while loading the kernel");
-	out->entry = rd32(h + 28);
+	out->entry = le32(h + 28);
 	out->load_start = load_addr;
 	out->load_end = (uint32_t)end;
 	return 0;
@@ -112,12 +98,12 @@ static int elf_header(const uint8_t *image, size_t size, struct elf_view *e, cha
 		return ERR("ELF kernel has an unknown class %u", image[4]);
 	if (e->is64 && size < 64)
 		return ERR("ELF64 header truncated");
-	if (rd16(image + 16) != 2)
-		return ERR("ELF kernel is not an executable (e_type %u)", rd16(image + 16));
-	e->entry = e->is64 ? rd64(image + 24) : rd32(image + 24);
-	e->phoff = e->is64 ? rd64(image + 32) : rd32(image + 28);
-	e->phentsize = rd16(image + (e->is64 ? 54 : 42));
-	e->phnum = rd16(image + (e->is64 ? 56 : 44));
+	if (le16(image + 16) != 2)
+		return ERR("ELF kernel is not an executable (e_type %u)", le16(image + 16));
+	e->entry = e->is64 ? le64(image + 24) : le32(image + 24);
+	e->phoff = e->is64 ? le64(image + 32) : le32(image + 28);
+	e->phentsize = le16(image + (e->is64 ? 54 : 42));
+	e->phnum = le16(image + (e->is64 ? 56 : 44));
 	/* Written so that no sum can wrap: e_phoff is a 64-bit file field. */
 	if (e->phentsize < (e->is64 ? 56u : 32u) || !e->phnum || e->phoff > size ||
 	    (uint64_t)e->phnum * e->phentsize > size - e->phoff)
@@ -129,10 +115,10 @@ static int load_segment(const uint8_t *image, size_t size, uint64_t ram_size, co
 			bool is64, const struct guest_writer *w, struct multiboot_image *out,
 			char *err, size_t err_size)
 {
-	uint64_t offset = is64 ? rd64(ph + 8) : rd32(ph + 4);
-	uint64_t paddr = is64 ? rd64(ph + 24) : rd32(ph + 12);
-	uint64_t filesz = is64 ? rd64(ph + 32) : rd32(ph + 16);
-	uint64_t memsz = is64 ? rd64(ph + 40) : rd32(ph + 20);
+	uint64_t offset = is64 ? le64(ph + 8) : le32(ph + 4);
+	uint64_t paddr = is64 ? le64(ph + 24) : le32(ph + 12);
+	uint64_t filesz = is64 ? le64(ph + 32) : le32(ph + 16);
+	uint64_t memsz = is64 ? le64(ph + 40) : le32(ph + 20);
 
 	if (filesz > memsz || offset + filesz < offset || offset + filesz > size)
 		return ERR("ELF segment at 0x%llx: file bytes outside the image",
@@ -167,7 +153,7 @@ static int load_elf(const uint8_t *image, size_t size, uint64_t ram_size,
 	out->load_end = 0;
 	for (unsigned i = 0; i < e.phnum; i++) {
 		const uint8_t *ph = image + e.phoff + (uint64_t)i * e.phentsize;
-		if (rd32(ph) != 1)   /* PT_LOAD */
+		if (le32(ph) != 1)   /* PT_LOAD */
 			continue;
 		if (load_segment(image, size, ram_size, ph, e.is64, w, out, err, err_size))
 			return -1;
@@ -190,7 +176,7 @@ int multiboot_load(const uint8_t *image, size_t size, uint64_t ram_size,
 	if (off < 0)
 		return ERR("no multiboot header in the first 8 KiB");
 	out->header_offset = (uint32_t)off;
-	out->flags = rd32(image + off + 4);
+	out->flags = le32(image + off + 4);
 	if (out->flags & 0xFFFF & ~FLAGS_KNOWN_REQUIRED)
 		return ERR("multiboot header requires unsupported features (flags 0x%x)", out->flags);
 	if (out->flags & FLAG_AOUT_KLUDGE)

@@ -21,8 +21,7 @@
  * debug-trap flag T (no #DB after the switch).
  */
 #include "virt/tss.h"
-
-#include <string.h>
+#include "lib/le.h"
 
 #define VEC_TS 10
 #define VEC_NP 11
@@ -114,19 +113,6 @@ static int mem(struct ctx *c, uint64_t linear, void *buf, unsigned size, bool wr
 		return -1;
 	}
 	return 0;
-}
-
-static uint32_t get(const uint8_t *tss, unsigned off, unsigned width)
-{
-	uint32_t v = 0;
-
-	memcpy(&v, tss + off, width);   /* little-endian, as the guest wrote it */
-	return v;
-}
-
-static void put(uint8_t *tss, unsigned off, unsigned width, uint32_t v)
-{
-	memcpy(tss + off, &v, width);
 }
 
 /* A segment descriptor's base, limit (scaled by G) and access rights
@@ -280,20 +266,20 @@ static int load_state(struct ctx *c, const struct tss_layout *l, const uint8_t *
 	unsigned cpl;
 
 	if (l->cr3 && (r->cr0 & CR0_PG)) {
-		r->cr3 = get(tss, l->cr3, 4);
+		r->cr3 = (uint32_t)le_get(tss + l->cr3, 4);
 		c->res->cr3_loaded = true;
 	}
-	r->eip = get(tss, l->eip, l->width);
-	r->eflags = get(tss, l->eflags, l->width) | EFLAGS_FIXED;
+	r->eip = (uint32_t)le_get(tss + l->eip, l->width);
+	r->eflags = (uint32_t)le_get(tss + l->eflags, l->width) | EFLAGS_FIXED;
 	for (unsigned i = 0; i < 8; i++)
-		r->gpr[i] = get(tss, l->gpr + i * l->width, l->width);
+		r->gpr[i] = (uint32_t)le_get(tss + l->gpr + i * l->width, l->width);
 	/* The selectors first, then their descriptors (SDM 7.3 step 12):
 	 * a fault while loading one leaves the others' selectors loaded. */
 	for (unsigned i = 0; i < l->nseg; i++) {
-		sel[i] = (uint16_t)get(tss, l->seg + i * l->width, 2);
+		sel[i] = (uint16_t)le_get(tss + l->seg + i * l->width, 2);
 		r->seg[order[i]].sel = sel[i];
 	}
-	if (load_seg(c, SEG_LDTR, (uint16_t)get(tss, l->ldt, 2), 0))
+	if (load_seg(c, SEG_LDTR, (uint16_t)le_get(tss + l->ldt, 2), 0))
 		return -1;
 	/* A 16-bit TSS has no FS and GS: they keep what they held. */
 	cpl = sel[SEG_CS] & 3u;
@@ -363,20 +349,20 @@ void tss_switch(struct ts_regs *r, const struct ts_request *rq, const struct ts_
 	}
 
 	/* Step 4. */
-	put(old, ol->eip, ol->width, r->eip);
-	put(old, ol->eflags, ol->width, rq->source == TS_IRET ? r->eflags & ~EFLAGS_NT : r->eflags);
+	le_put(old + ol->eip, ol->width, r->eip);
+	le_put(old + ol->eflags, ol->width, rq->source == TS_IRET ? r->eflags & ~EFLAGS_NT : r->eflags);
 	for (unsigned i = 0; i < 8; i++)
-		put(old, ol->gpr + i * ol->width, ol->width, r->gpr[i]);
+		le_put(old + ol->gpr + i * ol->width, ol->width, r->gpr[i]);
 	for (unsigned i = 0; i < ol->nseg; i++)
-		put(old, ol->seg + i * ol->width, 2, r->seg[i].sel);
+		le_put(old + ol->seg + i * ol->width, 2, r->seg[i].sel);
 	if (mem(&c, tr->base + save_start(ol), old + save_start(ol), save_end(ol) - save_start(ol), true,
 		"writing the old TSS"))
 		return;
 
 	/* Step 5.  The link field is the TSS's first word. */
 	if (rq->source == TS_CALL || rq->source == TS_GATE) {
-		put(new, nl->eflags, 2, get(new, nl->eflags, 2) | EFLAGS_NT);
-		put(new, 0, 2, tr->sel);
+		le_put(new + nl->eflags, 2, (uint32_t)le_get(new + nl->eflags, 2) | EFLAGS_NT);
+		le_put(new, 2, tr->sel);
 		if (mem(&c, ntss.base, new, 2, true, "writing the new TSS's link"))
 			return;
 	}

@@ -1,4 +1,5 @@
 #include "arch/x86/acpi_s5.h"
+#include "lib/le.h"
 
 uint8_t acpi_checksum(const void *p, size_t len)
 {
@@ -99,21 +100,11 @@ int acpi_find_s5(const uint8_t *aml, size_t len, uint8_t *slp_typa, uint8_t *slp
 #define FADT_SLEEP_CONTROL   244
 #define FADT_HW_REDUCED      (1u << 20)
 
-static uint32_t rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-	return rd32(p) | (uint64_t)rd32(p + 4) << 32;
-}
-
 /* A Generic Address Structure (ACPI 6.4 5.2.3.2): space, bit width, bit
  * offset, access size (1 byte, 2 word, 3 dword), 64-bit address. */
 static struct acpi_reg gas(const uint8_t *g, uint8_t default_width)
 {
-	struct acpi_reg r = { .space = g[0], .addr = rd64(g + 4) };
+	struct acpi_reg r = { .space = g[0], .addr = le64(g + 4) };
 	unsigned bits = g[1];
 
 	if (!r.addr || (r.space != ACPI_SPACE_MEMORY && r.space != ACPI_SPACE_IO))
@@ -137,9 +128,9 @@ int acpi_s5_plan(const uint8_t *fadt, size_t len, uint8_t slp_typa, uint8_t slp_
 	*plan = (struct acpi_s5_plan){ .slp_typa = slp_typa, .slp_typb = slp_typb };
 	if (len < FADT_PM1B_CNT_BLK + 4)
 		return -1;
-	plan->smi_cmd = rd32(fadt + FADT_SMI_CMD) <= 0xFFFF ? (uint16_t)rd32(fadt + FADT_SMI_CMD) : 0;
+	plan->smi_cmd = le32(fadt + FADT_SMI_CMD) <= 0xFFFF ? (uint16_t)le32(fadt + FADT_SMI_CMD) : 0;
 	plan->acpi_enable = fadt[FADT_ACPI_ENABLE];
-	plan->hw_reduced = len >= FADT_FLAGS + 4 && (rd32(fadt + FADT_FLAGS) & FADT_HW_REDUCED);
+	plan->hw_reduced = len >= FADT_FLAGS + 4 && (le32(fadt + FADT_FLAGS) & FADT_HW_REDUCED);
 	if (plan->hw_reduced) {
 		if (len >= FADT_SLEEP_CONTROL + 12)
 			plan->sleep_ctl = gas(fadt + FADT_SLEEP_CONTROL, 1);
@@ -150,10 +141,10 @@ int acpi_s5_plan(const uint8_t *fadt, size_t len, uint8_t slp_typa, uint8_t slp_
 	if (len >= FADT_X_PM1A_CNT_BLK + 12)
 		plan->pm1a = gas(fadt + FADT_X_PM1A_CNT_BLK, 2);
 	if (!plan->pm1a.width)
-		plan->pm1a = io_block(rd32(fadt + FADT_PM1A_CNT_BLK), 2);
+		plan->pm1a = io_block(le32(fadt + FADT_PM1A_CNT_BLK), 2);
 	if (len >= FADT_X_PM1B_CNT_BLK + 12)
 		plan->pm1b = gas(fadt + FADT_X_PM1B_CNT_BLK, 2);
 	if (!plan->pm1b.width)
-		plan->pm1b = io_block(rd32(fadt + FADT_PM1B_CNT_BLK), 2);
+		plan->pm1b = io_block(le32(fadt + FADT_PM1B_CNT_BLK), 2);
 	return plan->pm1a.width ? 0 : -1;
 }
