@@ -319,7 +319,7 @@ static void report_unused_initrds(unsigned *stopped)
 {
 	for (unsigned j = 0; j < initrd_count; j++)
 		if (!initrds[j].taken) {
-			pr_always("initrd module%u stopped: initrd_for=%s names no guest (or one that "
+			pr_always("guest module%u stopped: initrd_for=%s names no guest (or one that "
 				  "already has an initrd)", initrds[j].module, initrds[j].for_name);
 			(*stopped)++;
 		}
